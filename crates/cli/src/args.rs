@@ -1,0 +1,104 @@
+//! The command line: global flags (accepted before or after the subcommand) and the
+//! subcommands.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "korrigo", version, about = "Korrigo Station: import, identify and grade scanned exam copies")]
+pub struct Cli {
+    /// Where the station keeps its database and scans (default: the OS data directory).
+    #[arg(long, global = true, env = "KORRIGO_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create and list exams.
+    #[command(subcommand)]
+    Exam(ExamCommand),
+    /// Class rosters.
+    #[command(subcommand)]
+    Roster(RosterCommand),
+    /// Import scanner PDFs into an exam.
+    Import(ImportArgs),
+    /// List the copies of an exam with their pages and flags.
+    Copies {
+        #[arg(long)]
+        exam: String,
+    },
+    /// Pages of a copy.
+    #[command(subcommand)]
+    Page(PageCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExamCommand {
+    /// Create an exam.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 4)]
+        pages_per_copy: u32,
+        /// YYYY-MM-DD or DD/MM/YYYY.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        subject: Option<String>,
+    },
+    /// List the exams of this station.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RosterCommand {
+    /// Import a class list exported from the school's software (Pronote CSV and similar).
+    Import {
+        #[arg(long)]
+        exam: String,
+        file: PathBuf,
+        /// Keep the good rows when some rows cannot be read.
+        #[arg(long)]
+        accept_partial: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[arg(long)]
+    pub exam: String,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ModeArg::Auto)]
+    pub mode: ModeArg,
+    /// Import a file even if it was already imported into this exam.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    Auto,
+    A3,
+    A4,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PageCommand {
+    /// Render one A4 page of a copy to PNG, as it is shown and exported.
+    Render {
+        #[arg(long)]
+        copy: String,
+        #[arg(long)]
+        page: u32,
+        #[arg(long, default_value_t = 150)]
+        dpi: u32,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+}

@@ -1,0 +1,127 @@
+//! Runs one parsed command against the station's store, through the same functions the
+//! desktop app calls.
+
+use crate::args::{Cli, Command, ExamCommand, ImportArgs, ModeArg, PageCommand, RosterCommand};
+use crate::output::{self, Bar};
+use korrigo_core::model::Flag;
+use korrigo_core::store::{CopyView, NewExam, Store};
+use korrigo_core::{Error, Result};
+use korrigo_ingest::Mode;
+use korrigo_station::import::{ImportRequest, ImportSummary};
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub fn run(cli: Cli) -> Result<()> {
+    let data_dir = data_dir(cli.data_dir)?;
+    let mut store = Store::open(&data_dir)?;
+    let as_json = cli.json;
+    match cli.command {
+        Command::Exam(ExamCommand::Create { name, pages_per_copy, date, subject }) => {
+            let exam = korrigo_station::exam::create(&mut store, &NewExam { name, date, subject, pages_per_copy })?;
+            if as_json {
+                output::json(&json!({ "id": exam.id }));
+            } else {
+                println!("{}", exam.id);
+            }
+        }
+        Command::Exam(ExamCommand::List) => {
+            let exams = korrigo_station::exam::list(&store)?;
+            if as_json {
+                output::json(&exams);
+            } else {
+                for e in exams {
+                    println!("{}  {}  {}", e.id, e.date.as_deref().unwrap_or("----------"), e.name);
+                }
+            }
+        }
+        Command::Roster(RosterCommand::Import { exam, file, accept_partial }) => {
+            let r = korrigo_station::roster::import(&mut store, &exam, &file, accept_partial)?;
+            if as_json {
+                output::json(&r);
+            } else {
+                println!("{} students ({} added, {} updated, {} unchanged)", r.students, r.added, r.updated, r.unchanged);
+                for e in &r.rejected {
+                    println!("  line {} skipped: {}", e.line, e.message);
+                }
+            }
+        }
+        Command::Import(args) => import(&mut store, args, as_json)?,
+        Command::Copies { exam } => {
+            let copies = store.copies(&exam)?;
+            if as_json {
+                output::json(&copies);
+            } else {
+                print_copies(&copies);
+            }
+        }
+        Command::Page(PageCommand::Render { copy, page, dpi, output }) => {
+            korrigo_station::page::render_to_png(&store, &copy, page, dpi, &output)?;
+            if as_json {
+                output::json(&json!({ "path": output }));
+            } else {
+                println!("{}", output.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn import(store: &mut Store, args: ImportArgs, as_json: bool) -> Result<()> {
+    let mode = match args.mode {
+        ModeArg::Auto => Mode::Auto,
+        ModeArg::A3 => Mode::A3,
+        ModeArg::A4 => Mode::A4,
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = Arc::clone(&cancel);
+        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+    }
+    let bar = Bar::new();
+    let request = ImportRequest { exam_id: args.exam, files: args.files, mode, force: args.force };
+    let result = korrigo_station::import::import(store, &request, &|label, done, total| bar.update(label, done, total), &cancel);
+    bar.finish();
+    let summary: ImportSummary = result?;
+    if as_json {
+        output::json(&summary);
+    } else {
+        println!(
+            "{} copies, {} pages: {} ready, {} to review",
+            summary.copies, summary.pages, summary.ready, summary.needs_review
+        );
+        for f in &summary.flags {
+            println!("  {} {}", short(&f.copy), describe(&f.flag));
+        }
+    }
+    Ok(())
+}
+
+fn print_copies(copies: &[CopyView]) {
+    for c in copies {
+        let who = c.student.as_ref().map_or("(unidentified)".to_string(), |s| format!("{} {}", s.last_name, s.first_name));
+        println!("#{:<3} {}  {:<12} {:<28} {} pages", c.seq, short(&c.id), c.status.as_str(), who, c.pages.len());
+        for f in &c.flags {
+            println!("       {}", describe(f));
+        }
+    }
+}
+
+fn describe(f: &Flag) -> String {
+    let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    format!("[{kind}] {}", f.message)
+}
+
+fn short(id: &str) -> &str {
+    &id[id.len().saturating_sub(8)..]
+}
+
+fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(d) = given {
+        return Ok(d);
+    }
+    directories::ProjectDirs::from("org", "Korrigo", "Korrigo Station")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| Error::validation("no home directory to keep the station's data in: pass --data-dir DIR"))
+}

@@ -1,0 +1,9 @@
+//! Korrigo Station's domain and its SQLite store: exams, roster, copies, pages, audit,
+//! and the content-addressed media store. No Tauri, no HTTP, no PDF engine.
+
+pub mod error;
+pub mod media;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,129 @@
+//! What the import learns from one scan (one PDF page) at the analysis resolution: its
+//! format, where a name header is (which tells its orientation), how much ink each half
+//! carries, and a coarse ink grid for recognising the same sheet side scanned twice.
+//! Small and owned: nothing of the picture is kept.
+
+use crate::header::{self, dark_threshold};
+use image::{imageops, GrayImage};
+use serde::{Deserialize, Serialize};
+
+/// How a scan is cut into A4 pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// A landscape A3 scan holding two A4 pages side by side.
+    A3,
+    /// One A4 page.
+    A4,
+}
+
+/// Which way up a scan was fed, judged from the name header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeaderAt {
+    /// A header where an upright first page has it (A3: top of the right half).
+    Upright,
+    /// A header where a first page turned by 180° has it (A3: bottom of the left half).
+    Turned,
+    /// Both places look like a header (ruled paper, say): orientation unknown.
+    Ambiguous,
+}
+
+pub const GRID_ROWS: usize = 16;
+pub const GRID_COLS_PER_HALF: usize = 12;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanInfo {
+    /// 0-based page of the PDF.
+    pub index: u32,
+    pub format: Format,
+    pub header: Option<HeaderAt>,
+    /// Share of inked pixels of each displayed half (A4: both entries are the page's).
+    pub ink: [f32; 2],
+    /// Mean grey of `GRID_ROWS` × (`GRID_COLS_PER_HALF` × halves) cells of the displayed
+    /// scan, row-major.
+    pub grid: Vec<u8>,
+}
+
+/// Under this share of inked pixels a page counts as blank.
+pub const BLANK_INK: f32 = 0.002;
+
+impl ScanInfo {
+    pub fn analyse(index: u32, format: Format, img: &GrayImage) -> ScanInfo {
+        let (w, h) = img.dimensions();
+        let dark = dark_threshold(img);
+        let (header, ink) = match format {
+            Format::A3 => {
+                let left = imageops::crop_imm(img, 0, 0, w / 2, h).to_image();
+                let right = imageops::crop_imm(img, w / 2, 0, w - w / 2, h).to_image();
+                let upright = header::find(&right);
+                let turned = header::find(&imageops::rotate180(&left));
+                (judge(upright, turned), [ink_share(&left, dark), ink_share(&right, dark)])
+            }
+            Format::A4 => {
+                let upright = header::find(img);
+                let turned = header::find(&imageops::rotate180(img));
+                let ink = ink_share(img, dark);
+                (judge(upright, turned), [ink, ink])
+            }
+        };
+        let cols = GRID_COLS_PER_HALF * if format == Format::A3 { 2 } else { 1 };
+        ScanInfo { index, format, header, ink, grid: grid(img, GRID_ROWS, cols) }
+    }
+
+    pub fn halves(&self) -> usize {
+        if self.format == Format::A3 {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// The ink grid as it would look with the scan turned by 180°.
+    pub fn turned_grid(&self) -> Vec<u8> {
+        self.grid.iter().rev().copied().collect()
+    }
+}
+
+fn judge(upright: Option<header::HeaderBox>, turned: Option<header::HeaderBox>) -> Option<HeaderAt> {
+    match (upright, turned) {
+        (None, None) => None,
+        (Some(_), None) => Some(HeaderAt::Upright),
+        (None, Some(_)) => Some(HeaderAt::Turned),
+        (Some(u), Some(t)) if u.strength > t.strength + 0.15 => Some(HeaderAt::Upright),
+        (Some(u), Some(t)) if t.strength > u.strength + 0.15 => Some(HeaderAt::Turned),
+        _ => Some(HeaderAt::Ambiguous),
+    }
+}
+
+/// Share of dark pixels inside the page, away from the edges where scanners leave
+/// shadows.
+fn ink_share(page: &GrayImage, dark: u8) -> f32 {
+    let (w, h) = page.dimensions();
+    let (mx, my) = (w * 6 / 100, h * 4 / 100);
+    let mut inked = 0u32;
+    let mut total = 0u32;
+    for y in my..h.saturating_sub(my) {
+        for x in mx..w.saturating_sub(mx) {
+            total += 1;
+            inked += (page.get_pixel(x, y)[0] < dark) as u32;
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        inked as f32 / total as f32
+    }
+}
+
+fn grid(img: &GrayImage, rows: usize, cols: usize) -> Vec<u8> {
+    let (w, h) = img.dimensions();
+    let mut sums = vec![0u64; rows * cols];
+    let mut counts = vec![0u64; rows * cols];
+    for (x, y, p) in img.enumerate_pixels() {
+        let cell = (y as usize * rows / h as usize) * cols + x as usize * cols / w as usize;
+        sums[cell] += p[0] as u64;
+        counts[cell] += 1;
+    }
+    sums.iter().zip(&counts).map(|(s, c)| if *c == 0 { 255 } else { (s / c) as u8 }).collect()
+}

@@ -1,0 +1,205 @@
+//! Importing scanner PDFs into an exam: analyse every file, cut the scans into copies,
+//! flag what is wrong, then store the originals and the copies in one go. A bad file or
+//! a cancel stores nothing; the same file twice is refused unless forced.
+
+use crate::Progress;
+use korrigo_core::media::Stored;
+use korrigo_core::model::{CopyStatus, Flag, FlagKind};
+use korrigo_core::store::{NewCopy, NewPage, NewSourcePdf, Store};
+use korrigo_core::{Error, Result};
+use korrigo_ingest::duplicates::{self, Duplicate};
+use korrigo_ingest::{analyze_file, segment, FileAnalysis, Mode, PlannedCopy, ScanInfo};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub exam_id: String,
+    pub files: Vec<PathBuf>,
+    pub mode: Mode,
+    /// Import a file even if the same bytes were imported into this exam before.
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportSummary {
+    pub copies: usize,
+    pub pages: usize,
+    pub ready: usize,
+    pub needs_review: usize,
+    pub flags: Vec<CopyFlag>,
+    pub copy_ids: Vec<String>,
+}
+
+/// A flag with the copy it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CopyFlag {
+    pub copy: String,
+    #[serde(flatten)]
+    pub flag: Flag,
+}
+
+struct AnalysedFile {
+    path: PathBuf,
+    sha256: String,
+    analysis: FileAnalysis,
+}
+
+pub fn import(store: &mut Store, req: &ImportRequest, progress: Progress<'_>, cancel: &AtomicBool) -> Result<ImportSummary> {
+    store.exam(&req.exam_id)?;
+    if req.files.is_empty() {
+        return Err(Error::validation("no PDF to import"));
+    }
+    let mut files: Vec<AnalysedFile> = Vec::new();
+    for path in &req.files {
+        let name = path.display().to_string();
+        let sha256 = korrigo_core::media::MediaStore::digest_file(path)?;
+        if files.iter().any(|f| f.sha256 == sha256) {
+            return Err(Error::validation(format!("{name} is given twice (same content as another file of this import)")));
+        }
+        if !req.force && store.source_pdf_imported(&req.exam_id, &sha256)? {
+            return Err(Error::conflict(format!(
+                "{name} was already imported into this exam (same content); use --force to import it again"
+            )));
+        }
+        let label = path.file_name().map_or(name.clone(), |n| n.to_string_lossy().to_string());
+        let analysis = analyze_file(path, req.mode, &|done, total| progress(&label, done, total), cancel)?;
+        files.push(AnalysedFile { path: path.clone(), sha256, analysis });
+    }
+
+    let mut copies: Vec<(usize, PlannedCopy)> = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        for copy in segment(&file.analysis.scans, &file_name(&file.path)) {
+            copies.push((f, copy));
+        }
+    }
+    let hashes = scan_hashes(&files, &copies);
+    flag_duplicates(store, &req.exam_id, &files, &mut copies, &hashes)?;
+
+    let new_copies: Vec<NewCopy> = copies
+        .iter()
+        .map(|(f, c)| NewCopy {
+            status: CopyStatus::NeedsReview,
+            flags: c.flags.clone(),
+            pages: c
+                .pages
+                .iter()
+                .map(|p| NewPage {
+                    number: p.number,
+                    source: *f,
+                    source_index: files[*f].analysis.scans[p.scan].index,
+                    half: p.half,
+                    rotation: p.rotation,
+                    scan_hash: hashes.get(&(*f, p.scan)).map(|g| duplicates::to_hex(g)),
+                })
+                .collect(),
+        })
+        .collect();
+    let sources: Vec<NewSourcePdf> = files
+        .iter()
+        .map(|f| NewSourcePdf { sha256: f.sha256.clone(), file_name: file_name(&f.path), pages: f.analysis.page_count })
+        .collect();
+
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::cancelled());
+    }
+    let mut stored: Vec<Stored> = Vec::new();
+    let result = (|| {
+        for f in &files {
+            let s = store.media().put_file(&f.path, "pdf")?;
+            if s.sha256 != f.sha256 {
+                stored.push(s);
+                return Err(Error::conflict(format!("{} changed during the import; nothing was stored", f.path.display())));
+            }
+            stored.push(s);
+        }
+        store.record_import(&req.exam_id, &sources, &new_copies)
+    })();
+    let recorded = match result {
+        Ok(r) => r,
+        Err(e) => {
+            for s in stored.iter().filter(|s| s.created) {
+                let _ = std::fs::remove_file(&s.path);
+            }
+            return Err(e);
+        }
+    };
+
+    let flags = recorded
+        .copy_ids
+        .iter()
+        .zip(&new_copies)
+        .flat_map(|(id, c)| c.flags.iter().map(|f| CopyFlag { copy: id.clone(), flag: f.clone() }))
+        .collect();
+    Ok(ImportSummary {
+        copies: new_copies.len(),
+        pages: new_copies.iter().map(|c| c.pages.len()).sum(),
+        ready: new_copies.iter().filter(|c| c.status == CopyStatus::Ready).count(),
+        needs_review: new_copies.iter().filter(|c| c.status == CopyStatus::NeedsReview).count(),
+        flags,
+        copy_ids: recorded.copy_ids,
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string())
+}
+
+/// Each non-blank scan's ink grid turned upright as its sheet was judged, keyed by
+/// (file, scan position).
+fn scan_hashes(files: &[AnalysedFile], copies: &[(usize, PlannedCopy)]) -> HashMap<(usize, usize), Vec<u8>> {
+    let mut out = HashMap::new();
+    for (f, copy) in copies {
+        for p in &copy.pages {
+            let scan: &ScanInfo = &files[*f].analysis.scans[p.scan];
+            if scan.ink.iter().take(scan.halves()).all(|&i| i < korrigo_ingest::scan::BLANK_INK) {
+                continue;
+            }
+            let grid = if p.rotation == 180 { scan.turned_grid() } else { scan.grid.clone() };
+            out.entry((*f, p.scan)).or_insert(grid);
+        }
+    }
+    out
+}
+
+fn flag_duplicates(
+    store: &Store,
+    exam_id: &str,
+    files: &[AnalysedFile],
+    copies: &mut [(usize, PlannedCopy)],
+    hashes: &HashMap<(usize, usize), Vec<u8>>,
+) -> Result<()> {
+    let known: Vec<(String, u32, Vec<u8>)> = store
+        .scan_hashes(exam_id)?
+        .into_iter()
+        .filter_map(|(sha, index, hex)| duplicates::from_hex(&hex).map(|g| (sha, index, g)))
+        .collect();
+    let known_grids: Vec<Vec<u8>> = known.iter().map(|k| k.2.clone()).collect();
+    let mut order: Vec<(usize, usize)> = hashes.keys().copied().collect();
+    order.sort();
+    let new: Vec<Option<Vec<u8>>> = order.iter().map(|k| hashes.get(k).cloned()).collect();
+    let found = duplicates::find(&known_grids, &new);
+    let describe = |f: usize, scan: usize| {
+        format!("page {} of {}", files[f].analysis.scans[scan].index + 1, file_name(&files[f].path))
+    };
+    for (key, hit) in order.iter().zip(found) {
+        let Some(hit) = hit else { continue };
+        let original = match hit {
+            Duplicate::Known(i) => format!("page {} of an earlier import ({})", known[i].1 + 1, &known[i].0[..12]),
+            Duplicate::New(i) => describe(order[i].0, order[i].1),
+        };
+        let (f, scan) = *key;
+        if let Some((_, copy)) = copies.iter_mut().find(|(cf, c)| *cf == f && c.pages.iter().any(|p| p.scan == scan)) {
+            let numbers: Vec<String> = copy.pages.iter().filter(|p| p.scan == scan).map(|p| p.number.to_string()).collect();
+            let first = copy.pages.iter().find(|p| p.scan == scan).map(|p| p.number);
+            copy.flag(
+                FlagKind::DuplicateScan,
+                first,
+                format!("{} (pages {}) is the same sheet side as {original}: scanned twice", describe(f, scan), numbers.join(", ")),
+            );
+        }
+    }
+    Ok(())
+}

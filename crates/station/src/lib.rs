@@ -1,0 +1,14 @@
+//! The station's use cases: what the `korrigo` CLI and the desktop app both call. Each
+//! function takes the store and plain arguments, does one user-visible thing, and
+//! returns data or an `Error` with a code from the closed set.
+
+pub mod exam;
+pub mod import;
+pub mod page;
+pub mod roster;
+
+pub use korrigo_core::{Error, ErrorCode, Result};
+pub use korrigo_core::store::Store;
+
+/// Progress of a long task: a label (the file or step), units done, units known in all.
+pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);

@@ -1,0 +1,93 @@
+-- The station's first schema: exams, their roster, the scanned PDFs and the copies
+-- and pages cut out of them, and the append-only audit trail.
+
+CREATE TABLE exam (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    date            TEXT,
+    subject         TEXT,
+    pages_per_copy  INTEGER NOT NULL CHECK (pages_per_copy > 0),
+    bareme_json     TEXT,
+    anonymous       INTEGER NOT NULL DEFAULT 0,
+    released_at     TEXT,
+    created_at      TEXT NOT NULL,
+    server_version  INTEGER
+);
+
+CREATE TABLE student (
+    id              TEXT PRIMARY KEY,
+    exam_id         TEXT NOT NULL REFERENCES exam(id) ON DELETE CASCADE,
+    last_name       TEXT NOT NULL,
+    first_name      TEXT NOT NULL,
+    birth_date      TEXT,
+    email           TEXT,
+    class           TEXT,
+    group_name      TEXT,
+    server_version  INTEGER
+);
+CREATE UNIQUE INDEX student_exam_email ON student(exam_id, email) WHERE email IS NOT NULL;
+CREATE INDEX student_exam ON student(exam_id);
+
+CREATE TABLE source_pdf (
+    id              TEXT PRIMARY KEY,
+    exam_id         TEXT NOT NULL REFERENCES exam(id) ON DELETE CASCADE,
+    sha256          TEXT NOT NULL CHECK (length(sha256) = 64),
+    file_name       TEXT NOT NULL,
+    pages           INTEGER NOT NULL CHECK (pages > 0),
+    imported_at     TEXT NOT NULL,
+    imported_by     TEXT NOT NULL
+);
+CREATE INDEX source_pdf_exam_sha ON source_pdf(exam_id, sha256);
+
+CREATE TABLE copy (
+    id              TEXT PRIMARY KEY,
+    exam_id         TEXT NOT NULL REFERENCES exam(id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL,
+    student_id      TEXT REFERENCES student(id) ON DELETE SET NULL,
+    status          TEXT NOT NULL CHECK (status IN ('staging', 'needs_review', 'ready', 'leased', 'graded')),
+    identified_by   TEXT CHECK (identified_by IN ('qr', 'ocr', 'manual')),
+    confidence      REAL,
+    candidates_json TEXT,
+    anonymous_code  TEXT,
+    flags_json      TEXT NOT NULL DEFAULT '[]',
+    created_at      TEXT NOT NULL,
+    server_version  INTEGER,
+    UNIQUE (exam_id, seq)
+);
+CREATE INDEX copy_student ON copy(student_id);
+
+CREATE TABLE page (
+    id              TEXT PRIMARY KEY,
+    copy_id         TEXT NOT NULL REFERENCES copy(id) ON DELETE CASCADE,
+    number          INTEGER NOT NULL CHECK (number > 0),
+    source_pdf_id   TEXT NOT NULL REFERENCES source_pdf(id),
+    source_index    INTEGER NOT NULL CHECK (source_index >= 0),
+    half            TEXT NOT NULL CHECK (half IN ('full', 'left', 'right')),
+    rotation        INTEGER NOT NULL CHECK (rotation IN (0, 90, 180, 270)),
+    scan_hash       TEXT,
+    flags_json      TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (copy_id, number)
+);
+CREATE INDEX page_source ON page(source_pdf_id, source_index);
+
+CREATE TABLE audit (
+    id              TEXT PRIMARY KEY,
+    at              TEXT NOT NULL,
+    actor           TEXT NOT NULL,
+    station         TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    target          TEXT NOT NULL,
+    detail_json     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_target ON audit(target);
+
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+
+-- Facts about this station: its id (minted at first open), sync cursors later.
+CREATE TABLE station_meta (
+    key             TEXT PRIMARY KEY,
+    value           TEXT NOT NULL
+);
