@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "korrigo", version, about = "Korrigo Station: import, identify and grade scanned exam copies")]
+#[command(
+    name = "korrigo",
+    version,
+    about = "Korrigo Station: import, identify and grade scanned exam copies"
+)]
 pub struct Cli {
     /// Where the station keeps its database and scans (default: the OS data directory).
     #[arg(long, global = true, env = "KORRIGO_DATA_DIR", value_name = "DIR")]

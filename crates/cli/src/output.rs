@@ -7,12 +7,18 @@ use serde::Serialize;
 use std::sync::Mutex;
 
 pub fn json<T: Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).expect("results serialise to JSON"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("results serialise to JSON")
+    );
 }
 
 pub fn error(e: &Error, as_json: bool) {
     if as_json {
-        eprintln!("{}", serde_json::to_string(e).expect("errors serialise to JSON"));
+        eprintln!(
+            "{}",
+            serde_json::to_string(e).expect("errors serialise to JSON")
+        );
     } else {
         eprintln!("korrigo: {} ({})", e.message, e.code.as_str());
     }
@@ -26,7 +32,9 @@ pub struct Bar {
 
 impl Bar {
     pub fn new() -> Self {
-        Bar { bar: Mutex::new(None) }
+        Bar {
+            bar: Mutex::new(None),
+        }
     }
 
     pub fn update(&self, label: &str, done: usize, total: usize) {
@@ -37,9 +45,11 @@ impl Bar {
             }
             let bar = ProgressBar::new(total as u64);
             bar.set_style(
-                ProgressStyle::with_template("{msg:>20} [{bar:40}] {pos}/{len} scans ({per_sec}, {eta})")
-                    .expect("progress template")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{msg:>20} [{bar:40}] {pos}/{len} scans ({per_sec}, {eta})",
+                )
+                .expect("progress template")
+                .progress_chars("=> "),
             );
             bar.set_message(label.to_string());
             *slot = Some((label.to_string(), bar));

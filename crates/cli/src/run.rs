@@ -18,8 +18,21 @@ pub fn run(cli: Cli) -> Result<()> {
     let mut store = Store::open(&data_dir)?;
     let as_json = cli.json;
     match cli.command {
-        Command::Exam(ExamCommand::Create { name, pages_per_copy, date, subject }) => {
-            let exam = korrigo_station::exam::create(&mut store, &NewExam { name, date, subject, pages_per_copy })?;
+        Command::Exam(ExamCommand::Create {
+            name,
+            pages_per_copy,
+            date,
+            subject,
+        }) => {
+            let exam = korrigo_station::exam::create(
+                &mut store,
+                &NewExam {
+                    name,
+                    date,
+                    subject,
+                    pages_per_copy,
+                },
+            )?;
             if as_json {
                 output::json(&json!({ "id": exam.id }));
             } else {
@@ -32,16 +45,28 @@ pub fn run(cli: Cli) -> Result<()> {
                 output::json(&exams);
             } else {
                 for e in exams {
-                    println!("{}  {}  {}", e.id, e.date.as_deref().unwrap_or("----------"), e.name);
+                    println!(
+                        "{}  {}  {}",
+                        e.id,
+                        e.date.as_deref().unwrap_or("----------"),
+                        e.name
+                    );
                 }
             }
         }
-        Command::Roster(RosterCommand::Import { exam, file, accept_partial }) => {
+        Command::Roster(RosterCommand::Import {
+            exam,
+            file,
+            accept_partial,
+        }) => {
             let r = korrigo_station::roster::import(&mut store, &exam, &file, accept_partial)?;
             if as_json {
                 output::json(&r);
             } else {
-                println!("{} students ({} added, {} updated, {} unchanged)", r.students, r.added, r.updated, r.unchanged);
+                println!(
+                    "{} students ({} added, {} updated, {} unchanged)",
+                    r.students, r.added, r.updated, r.unchanged
+                );
                 for e in &r.rejected {
                     println!("  line {} skipped: {}", e.line, e.message);
                 }
@@ -56,7 +81,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 print_copies(&copies);
             }
         }
-        Command::Page(PageCommand::Render { copy, page, dpi, output }) => {
+        Command::Page(PageCommand::Render {
+            copy,
+            page,
+            dpi,
+            output,
+        }) => {
             korrigo_station::page::render_to_png(&store, &copy, page, dpi, &output)?;
             if as_json {
                 output::json(&json!({ "path": output }));
@@ -80,8 +110,18 @@ fn import(store: &mut Store, args: ImportArgs, as_json: bool) -> Result<()> {
         let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
     }
     let bar = Bar::new();
-    let request = ImportRequest { exam_id: args.exam, files: args.files, mode, force: args.force };
-    let result = korrigo_station::import::import(store, &request, &|label, done, total| bar.update(label, done, total), &cancel);
+    let request = ImportRequest {
+        exam_id: args.exam,
+        files: args.files,
+        mode,
+        force: args.force,
+    };
+    let result = korrigo_station::import::import(
+        store,
+        &request,
+        &|label, done, total| bar.update(label, done, total),
+        &cancel,
+    );
     bar.finish();
     let summary: ImportSummary = result?;
     if as_json {
@@ -100,8 +140,20 @@ fn import(store: &mut Store, args: ImportArgs, as_json: bool) -> Result<()> {
 
 fn print_copies(copies: &[CopyView]) {
     for c in copies {
-        let who = c.student.as_ref().map_or("(unidentified)".to_string(), |s| format!("{} {}", s.last_name, s.first_name));
-        println!("#{:<3} {}  {:<12} {:<28} {} pages", c.seq, short(&c.id), c.status.as_str(), who, c.pages.len());
+        let who = c
+            .student
+            .as_ref()
+            .map_or("(unidentified)".to_string(), |s| {
+                format!("{} {}", s.last_name, s.first_name)
+            });
+        println!(
+            "#{:<3} {}  {:<12} {:<28} {} pages",
+            c.seq,
+            short(&c.id),
+            c.status.as_str(),
+            who,
+            c.pages.len()
+        );
         for f in &c.flags {
             println!("       {}", describe(f));
         }
@@ -109,7 +161,10 @@ fn print_copies(copies: &[CopyView]) {
 }
 
 fn describe(f: &Flag) -> String {
-    let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    let kind = serde_json::to_value(f.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
     format!("[{kind}] {}", f.message)
 }
 
@@ -123,5 +178,9 @@ fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
     }
     directories::ProjectDirs::from("org", "Korrigo", "Korrigo Station")
         .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| Error::validation("no home directory to keep the station's data in: pass --data-dir DIR"))
+        .ok_or_else(|| {
+            Error::validation(
+                "no home directory to keep the station's data in: pass --data-dir DIR",
+            )
+        })
 }

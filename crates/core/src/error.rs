@@ -70,7 +70,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
     pub fn validation(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Validation, message)
@@ -88,7 +91,10 @@ impl Error {
         Self::new(ErrorCode::Internal, message)
     }
     pub fn cancelled() -> Self {
-        Self::new(ErrorCode::Cancelled, "cancelled by the user; nothing was stored")
+        Self::new(
+            ErrorCode::Cancelled,
+            "cancelled by the user; nothing was stored",
+        )
     }
 }
 

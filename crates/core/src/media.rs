@@ -31,7 +31,10 @@ impl MediaStore {
     }
 
     pub fn path_of(&self, sha256: &str, ext: &str) -> PathBuf {
-        self.root.join(&sha256[0..2]).join(&sha256[2..4]).join(format!("{sha256}.{ext}"))
+        self.root
+            .join(&sha256[0..2])
+            .join(&sha256[2..4])
+            .join(format!("{sha256}.{ext}"))
     }
 
     /// The sha256 of a file, streamed.
@@ -40,7 +43,9 @@ impl MediaStore {
         let mut h = Sha256::new();
         let mut buf = vec![0u8; 1 << 16];
         loop {
-            let n = f.read(&mut buf).map_err(|e| io_err(path, "cannot read", e))?;
+            let n = f
+                .read(&mut buf)
+                .map_err(|e| io_err(path, "cannot read", e))?;
             if n == 0 {
                 break;
             }
@@ -54,15 +59,26 @@ impl MediaStore {
         let sha256 = Self::digest_file(src)?;
         let path = self.path_of(&sha256, ext);
         if path.exists() {
-            return Ok(Stored { sha256, path, created: false });
+            return Ok(Stored {
+                sha256,
+                path,
+                created: false,
+            });
         }
         let mut input = File::open(src).map_err(|e| io_err(src, "cannot read", e))?;
         self.write_atomically(&path, |out| io::copy(&mut input, out).map(|_| ()))?;
         if Self::digest_file(&path)? != sha256 {
             let _ = fs::remove_file(&path);
-            return Err(Error::internal(format!("{} changed while it was being imported", src.display())));
+            return Err(Error::internal(format!(
+                "{} changed while it was being imported",
+                src.display()
+            )));
         }
-        Ok(Stored { sha256, path, created: true })
+        Ok(Stored {
+            sha256,
+            path,
+            created: true,
+        })
     }
 
     /// Stores bytes under their digest.
@@ -70,16 +86,32 @@ impl MediaStore {
         let sha256 = hex::encode(Sha256::digest(bytes));
         let path = self.path_of(&sha256, ext);
         if path.exists() {
-            return Ok(Stored { sha256, path, created: false });
+            return Ok(Stored {
+                sha256,
+                path,
+                created: false,
+            });
         }
         self.write_atomically(&path, |out| out.write_all(bytes))?;
-        Ok(Stored { sha256, path, created: true })
+        Ok(Stored {
+            sha256,
+            path,
+            created: true,
+        })
     }
 
-    fn write_atomically(&self, path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> Result<()> {
+    fn write_atomically(
+        &self,
+        path: &Path,
+        fill: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> Result<()> {
         let dir = path.parent().expect("media paths have a parent");
         fs::create_dir_all(dir).map_err(|e| io_err(dir, "cannot create", e))?;
-        let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().unwrap().to_string_lossy(), std::process::id()));
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}",
+            path.file_name().unwrap().to_string_lossy(),
+            std::process::id()
+        ));
         let result = (|| {
             let mut out = File::create(&tmp)?;
             fill(&mut out)?;
@@ -95,10 +127,15 @@ impl MediaStore {
 
 /// Writes a file anywhere (exports, renders) through a temp path and a rename.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         ".{}.tmp-{}",
-        path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        path.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
         std::process::id()
     ));
     let result = (|| {
@@ -114,6 +151,10 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn io_err(path: &Path, what: &str, e: io::Error) -> Error {
-    let code = if e.kind() == io::ErrorKind::NotFound { Error::not_found } else { Error::internal };
+    let code = if e.kind() == io::ErrorKind::NotFound {
+        Error::not_found
+    } else {
+        Error::internal
+    };
     code(format!("{what} {}: {e}", path.display()))
 }

@@ -57,9 +57,15 @@ impl CopyStatus {
         }
     }
     pub fn parse(s: &str) -> Option<CopyStatus> {
-        [Self::Staging, Self::NeedsReview, Self::Ready, Self::Leased, Self::Graded]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            Self::Staging,
+            Self::NeedsReview,
+            Self::Ready,
+            Self::Leased,
+            Self::Graded,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 }
 
@@ -80,7 +86,9 @@ impl IdentifiedBy {
         }
     }
     pub fn parse(s: &str) -> Option<IdentifiedBy> {
-        [Self::Qr, Self::Ocr, Self::Manual].into_iter().find(|c| c.as_str() == s)
+        [Self::Qr, Self::Ocr, Self::Manual]
+            .into_iter()
+            .find(|c| c.as_str() == s)
     }
 }
 

@@ -3,12 +3,20 @@
 
 /// Uppercase ASCII letters of `s`, accents removed, everything else dropped.
 pub fn letters(s: &str) -> String {
-    s.chars().flat_map(fold).filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_uppercase()).collect()
+    s.chars()
+        .flat_map(fold)
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// A header-style key: lowercase ASCII letters and digits only ("Né(e) le" -> "neele").
 pub fn key(s: &str) -> String {
-    s.chars().flat_map(fold).filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+    s.chars()
+        .flat_map(fold)
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 fn fold(c: char) -> Vec<char> {
@@ -78,9 +86,15 @@ mod tests {
     fn full_names_split_at_the_first_lowercase_word() {
         let s = |c| split_full_name(c).unwrap();
         assert_eq!(s("BEN AMOR Mariem"), ("BEN AMOR".into(), "Mariem".into()));
-        assert_eq!(s("DE LA FONTAINE Jean-Baptiste"), ("DE LA FONTAINE".into(), "Jean-Baptiste".into()));
+        assert_eq!(
+            s("DE LA FONTAINE Jean-Baptiste"),
+            ("DE LA FONTAINE".into(), "Jean-Baptiste".into())
+        );
         assert_eq!(s("N'DIAYE Éloïse"), ("N'DIAYE".into(), "Éloïse".into()));
-        assert_eq!(s("LE GALL Anne Marie"), ("LE GALL".into(), "Anne Marie".into()));
+        assert_eq!(
+            s("LE GALL Anne Marie"),
+            ("LE GALL".into(), "Anne Marie".into())
+        );
         assert_eq!(s("ÇELIK Zoé"), ("ÇELIK".into(), "Zoé".into()));
         assert_eq!(s("MARTIN THEO"), ("MARTIN".into(), "THEO".into()));
         assert_eq!(split_full_name("Martin"), None);

@@ -39,9 +39,19 @@ struct Columns {
 pub fn parse(bytes: &[u8], file: &str) -> Result<ParsedRoster> {
     let text = decode(bytes);
     let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| Error::validation(format!("{file}: cannot read the header line: {e}")))?.clone();
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::validation(format!("{file}: cannot read the header line: {e}")))?
+        .clone();
     let cols = columns(&headers).ok_or_else(|| {
         Error::validation(format!(
             "{file}: no usable name column (expected `Élèves`, or `Nom` and `Prénom`); found: {}",
@@ -53,12 +63,17 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<ParsedRoster> {
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         if students.len() + errors.len() >= MAX_ROWS {
-            return Err(Error::validation(format!("{file}: more than {MAX_ROWS} rows; split the file by class")));
+            return Err(Error::validation(format!(
+                "{file}: more than {MAX_ROWS} rows; split the file by class"
+            )));
         }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(RowError { line, message: format!("unreadable row: {e}") });
+                errors.push(RowError {
+                    line,
+                    message: format!("unreadable row: {e}"),
+                });
                 continue;
             }
         };
@@ -84,7 +99,14 @@ fn decode(bytes: &[u8]) -> String {
 fn columns(headers: &csv::StringRecord) -> Option<Columns> {
     let keys: Vec<String> = headers.iter().map(key).collect();
     let find = |names: &[&str]| keys.iter().position(|k| names.contains(&k.as_str()));
-    let name = match find(&["eleves", "eleve", "nomprenom", "nometprenom", "nomcomplet", "identite"]) {
+    let name = match find(&[
+        "eleves",
+        "eleve",
+        "nomprenom",
+        "nometprenom",
+        "nomcomplet",
+        "identite",
+    ]) {
         Some(c) => NameColumns::Combined(c),
         None => NameColumns::Split {
             last: find(&["nom", "nomdefamille", "nomdusage", "lastname"])?,
@@ -93,19 +115,39 @@ fn columns(headers: &csv::StringRecord) -> Option<Columns> {
     };
     Some(Columns {
         name,
-        birth: find(&["neele", "nele", "neele", "datedenaissance", "naissance", "birthdate"]),
-        email: find(&["adresseemail", "adressemail", "email", "courriel", "mail", "adressecourriel"]),
+        birth: find(&[
+            "neele",
+            "nele",
+            "neele",
+            "datedenaissance",
+            "naissance",
+            "birthdate",
+        ]),
+        email: find(&[
+            "adresseemail",
+            "adressemail",
+            "email",
+            "courriel",
+            "mail",
+            "adressecourriel",
+        ]),
         class: find(&["classe", "classes", "division"]),
         group: find(&["groupe", "groupes"]),
     })
 }
 
 fn student(record: &csv::StringRecord, cols: &Columns) -> std::result::Result<NewStudent, String> {
-    let get = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let get = |c: Option<usize>| {
+        c.and_then(|c| record.get(c))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
     let (last_name, first_name) = match cols.name {
         NameColumns::Combined(c) => {
             let cell = get(Some(c)).ok_or("the name is empty")?;
-            split_full_name(&cell).ok_or_else(|| format!("cannot split '{cell}' into LASTNAME Firstname"))?
+            split_full_name(&cell)
+                .ok_or_else(|| format!("cannot split '{cell}' into LASTNAME Firstname"))?
         }
         NameColumns::Split { last, first } => (
             get(Some(last)).ok_or("the last name is empty")?,
@@ -122,7 +164,14 @@ fn student(record: &csv::StringRecord, cols: &Columns) -> std::result::Result<Ne
             return Err(format!("'{e}' is not an email address"));
         }
     }
-    Ok(NewStudent { last_name, first_name, birth_date, email, class: get(cols.class), group: get(cols.group) })
+    Ok(NewStudent {
+        last_name,
+        first_name,
+        birth_date,
+        email,
+        class: get(cols.class),
+        group: get(cols.group),
+    })
 }
 
 #[cfg(test)]
@@ -135,7 +184,10 @@ mod tests {
         let r = parse(csv.as_bytes(), "c.csv").unwrap();
         assert!(r.errors.is_empty());
         let s = &r.students[0];
-        assert_eq!((s.last_name.as_str(), s.first_name.as_str()), ("BEN AMOR", "Mariem"));
+        assert_eq!(
+            (s.last_name.as_str(), s.first_name.as_str()),
+            ("BEN AMOR", "Mariem")
+        );
         assert_eq!(s.birth_date.as_deref(), Some("2009-06-15"));
         assert_eq!(s.class.as_deref(), Some("T.01"));
     }
@@ -143,17 +195,26 @@ mod tests {
     #[test]
     fn windows_1252_with_split_names_and_row_errors() {
         let mut bytes = b"Nom,Pr\xe9nom,Date de naissance\n".to_vec();
-        bytes.extend_from_slice(b"L\xc9FEVRE,Zo\xe9,01/02/2008\nMARTIN,,01/02/2008\nDUPONT,Jean,31/02/2008\n");
+        bytes.extend_from_slice(
+            b"L\xc9FEVRE,Zo\xe9,01/02/2008\nMARTIN,,01/02/2008\nDUPONT,Jean,31/02/2008\n",
+        );
         let r = parse(&bytes, "c.csv").unwrap();
         assert_eq!(r.students.len(), 1);
         assert_eq!(r.students[0].last_name, "LÉFEVRE");
         assert_eq!(r.students[0].first_name, "Zoé");
-        assert_eq!(r.errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(
+            r.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![3, 4]
+        );
     }
 
     #[test]
     fn a_file_without_a_name_column_is_refused() {
         let err = parse(b"Classe,Email\nT1,a@b.c\n", "c.csv").unwrap_err();
-        assert!(err.message.contains("c.csv") && err.message.contains("name column"), "{}", err.message);
+        assert!(
+            err.message.contains("c.csv") && err.message.contains("name column"),
+            "{}",
+            err.message
+        );
     }
 }

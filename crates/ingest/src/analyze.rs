@@ -38,17 +38,29 @@ pub struct FileAnalysis {
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
 /// Analyses every page of `path`. `cancel` is polled between pages.
-pub fn analyze_file(path: &Path, mode: Mode, progress: Progress<'_>, cancel: &AtomicBool) -> Result<FileAnalysis> {
+pub fn analyze_file(
+    path: &Path,
+    mode: Mode,
+    progress: Progress<'_>,
+    cancel: &AtomicBool,
+) -> Result<FileAnalysis> {
     let name = path.display().to_string();
     check_envelope(path)?;
     let engine = Engine::get()?;
-    let doc = engine.pdfium().load_pdf_from_file(path, None).map_err(|e| open_error(&name, e))?;
+    let doc = engine
+        .pdfium()
+        .load_pdf_from_file(path, None)
+        .map_err(|e| open_error(&name, e))?;
     let pages = doc.pages();
     let count = pages.len() as usize;
     if count == 0 {
-        return Err(Error::corrupt_input(format!("{name}: the PDF has no pages")));
+        return Err(Error::corrupt_input(format!(
+            "{name}: the PDF has no pages"
+        )));
     }
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
     let (job_tx, job_rx) = mpsc::sync_channel::<(u32, Format, RasterSource)>(workers * 2);
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (result_tx, result_rx) = mpsc::channel::<Result<ScanInfo>>();
@@ -60,7 +72,9 @@ pub fn analyze_file(path: &Path, mode: Mode, progress: Progress<'_>, cancel: &At
             let (rx, tx, name, failed) = (Arc::clone(&job_rx), result_tx.clone(), &name, &failed);
             s.spawn(move || loop {
                 let job = rx.lock().expect("job queue").recv();
-                let Ok((index, format, source)) = job else { break };
+                let Ok((index, format, source)) = job else {
+                    break;
+                };
                 if failed.load(Ordering::Relaxed) {
                     continue;
                 }
@@ -102,7 +116,9 @@ pub fn analyze_file(path: &Path, mode: Mode, progress: Progress<'_>, cancel: &At
                     .map_err(|e| Error::corrupt_input(format!("{name}: page {}: {e}", i + 1)))
             });
             match job {
-                Ok(job) => job_tx.send(job).map_err(|_| Error::internal("the scan workers stopped"))?,
+                Ok(job) => job_tx
+                    .send(job)
+                    .map_err(|_| Error::internal("the scan workers stopped"))?,
                 Err(e) => outcome = Err(e),
             }
             while let Ok(r) = result_rx.try_recv() {
@@ -116,7 +132,10 @@ pub fn analyze_file(path: &Path, mode: Mode, progress: Progress<'_>, cancel: &At
         outcome
     })?;
     scans.sort_by_key(|s| s.index);
-    Ok(FileAnalysis { page_count: count as u32, scans })
+    Ok(FileAnalysis {
+        page_count: count as u32,
+        scans,
+    })
 }
 
 fn check_size(name: &str, i: usize, page: &PdfPage<'_>, mode: Mode) -> Result<Format> {
@@ -124,10 +143,16 @@ fn check_size(name: &str, i: usize, page: &PdfPage<'_>, mode: Mode) -> Result<Fo
     let mm = |pt: f32| (pt / 72.0 * 25.4).round();
     let describe = || format!("{name}: page {} is {} × {} mm", i + 1, mm(w), mm(h));
     if w.min(h) < MIN_SIDE_PT {
-        return Err(Error::corrupt_input(format!("{}, too small for a scanned A4 or A3 page", describe())));
+        return Err(Error::corrupt_input(format!(
+            "{}, too small for a scanned A4 or A3 page",
+            describe()
+        )));
     }
     if w.max(h) > MAX_SIDE_PT {
-        return Err(Error::corrupt_input(format!("{}, too large for a scanned A4 or A3 page", describe())));
+        return Err(Error::corrupt_input(format!(
+            "{}, too large for a scanned A4 or A3 page",
+            describe()
+        )));
     }
     Ok(match mode {
         Mode::A3 => Format::A3,
@@ -155,7 +180,8 @@ fn check_envelope(path: &Path) -> Result<()> {
         return Err(Error::corrupt_input(format!("{name}: not a PDF file")));
     }
     let tail_len = len.min(4096);
-    f.seek(SeekFrom::Start(len - tail_len)).map_err(|e| Error::validation(format!("{name}: cannot be read: {e}")))?;
+    f.seek(SeekFrom::Start(len - tail_len))
+        .map_err(|e| Error::validation(format!("{name}: cannot be read: {e}")))?;
     let mut tail = vec![0u8; tail_len as usize];
     let n = read_up_to(&mut f, &mut tail);
     if !tail[..n].windows(5).any(|w| w == b"%%EOF") {

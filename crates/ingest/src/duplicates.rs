@@ -11,10 +11,13 @@ pub fn to_hex(grid: &[u8]) -> String {
 }
 
 pub fn from_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok()).collect()
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+        .collect()
 }
 
 /// Pearson correlation of two grids of the same shape (0 when either is flat).
@@ -23,7 +26,10 @@ pub fn similarity(a: &[u8], b: &[u8]) -> f32 {
         return 0.0;
     }
     let n = a.len() as f32;
-    let (ma, mb) = (a.iter().map(|&v| v as f32).sum::<f32>() / n, b.iter().map(|&v| v as f32).sum::<f32>() / n);
+    let (ma, mb) = (
+        a.iter().map(|&v| v as f32).sum::<f32>() / n,
+        b.iter().map(|&v| v as f32).sum::<f32>() / n,
+    );
     let (mut cov, mut va, mut vb) = (0f32, 0f32, 0f32);
     for (&x, &y) in a.iter().zip(b) {
         let (dx, dy) = (x as f32 - ma, y as f32 - mb);
@@ -51,7 +57,10 @@ pub fn find(known: &[Vec<u8>], new: &[Option<Vec<u8>>]) -> Vec<Option<Duplicate>
             .position(|k| similarity(k, grid) >= SAME_SIDE)
             .map(Duplicate::Known)
             .or_else(|| {
-                new[..i].iter().position(|k| k.as_ref().is_some_and(|k| similarity(k, grid) >= SAME_SIDE)).map(Duplicate::New)
+                new[..i]
+                    .iter()
+                    .position(|k| k.as_ref().is_some_and(|k| similarity(k, grid) >= SAME_SIDE))
+                    .map(Duplicate::New)
             });
         out.push(hit);
     }

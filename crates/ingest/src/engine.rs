@@ -14,7 +14,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("library", &self.library).finish()
+        f.debug_struct("Engine")
+            .field("library", &self.library)
+            .finish()
     }
 }
 
@@ -23,7 +25,10 @@ static ENGINE: OnceLock<std::result::Result<Engine, Error>> = OnceLock::new();
 impl Engine {
     /// The process-wide engine, bound on first use.
     pub fn get() -> Result<&'static Engine> {
-        ENGINE.get_or_init(Engine::bind).as_ref().map_err(Clone::clone)
+        ENGINE
+            .get_or_init(Engine::bind)
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     fn bind() -> Result<Engine> {
@@ -31,9 +36,15 @@ impl Engine {
         for path in &candidates {
             if path.is_file() {
                 let bindings = Pdfium::bind_to_library(path).map_err(|e| {
-                    Error::internal(format!("the PDF engine at {} cannot be loaded: {e}", path.display()))
+                    Error::internal(format!(
+                        "the PDF engine at {} cannot be loaded: {e}",
+                        path.display()
+                    ))
                 })?;
-                return Ok(Engine { pdfium: Pdfium::new(bindings), library: path.clone() });
+                return Ok(Engine {
+                    pdfium: Pdfium::new(bindings),
+                    library: path.clone(),
+                });
             }
         }
         let looked: Vec<_> = candidates.iter().map(|p| p.display().to_string()).collect();
@@ -60,11 +71,18 @@ fn library_candidates() -> Vec<PathBuf> {
     if let Some(p) = std::env::var_os("KORRIGO_PDFIUM").map(PathBuf::from) {
         out.push(if p.is_dir() { p.join(&name) } else { p });
     }
-    if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         out.push(dir.join(&name));
         out.push(dir.join("resources").join(&name));
         out.push(dir.join("../lib/korrigo-station").join(&name));
     }
-    out.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vendor/pdfium").join(&name));
+    out.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../vendor/pdfium")
+            .join(&name),
+    );
     out
 }

@@ -42,7 +42,11 @@ pub fn find(page: &GrayImage) -> Option<HeaderBox> {
             }
             let strength = s_top.min(s_bottom);
             if best.is_none_or(|b| strength > b.strength) {
-                best = Some(HeaderBox { top, bottom, strength });
+                best = Some(HeaderBox {
+                    top,
+                    bottom,
+                    strength,
+                });
             }
         }
     }
@@ -55,7 +59,9 @@ fn long_rules(page: &GrayImage) -> Vec<(u32, f32)> {
     let (w, h) = page.dimensions();
     let search = (h as f32 * 0.45) as u32;
     let dark = (percentile(page, 0.9) as f32 * 0.85) as u8;
-    let slopes: Vec<f32> = (-10..=10).map(|i| (i as f32 * 0.25).to_radians().tan()).collect();
+    let slopes: Vec<f32> = (-10..=10)
+        .map(|i| (i as f32 * 0.25).to_radians().tan())
+        .collect();
     let mut shares = vec![0f32; search as usize];
     for y in 0..search {
         for &slope in &slopes {

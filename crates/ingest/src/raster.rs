@@ -31,8 +31,18 @@ pub struct Placement {
 /// The pixels of one scan, as they come out of the PDF engine.
 #[derive(Debug)]
 pub enum RasterSource {
-    Jpeg { data: Vec<u8>, width: u32, height: u32, placement: Placement },
-    CcittG4 { data: Vec<u8>, width: u32, height: u32, placement: Placement },
+    Jpeg {
+        data: Vec<u8>,
+        width: u32,
+        height: u32,
+        placement: Placement,
+    },
+    CcittG4 {
+        data: Vec<u8>,
+        width: u32,
+        height: u32,
+        placement: Placement,
+    },
     Rendered(GrayImage),
 }
 
@@ -49,9 +59,15 @@ pub fn extract(page: &PdfPage<'_>) -> Result<RasterSource, String> {
 pub fn render_gray(page: &PdfPage<'_>, dpi: f32) -> Result<RasterSource, String> {
     let w = (page.width().value / 72.0 * dpi).round().max(1.0) as i32;
     let h = (page.height().value / 72.0 * dpi).round().max(1.0) as i32;
-    let cfg = PdfRenderConfig::new().set_target_size(w, h).use_grayscale_rendering(true);
-    let bitmap = page.render_with_config(&cfg).map_err(|e| format!("cannot be rendered: {e}"))?;
-    let img = bitmap.as_image().map_err(|e| format!("cannot be rendered: {e}"))?;
+    let cfg = PdfRenderConfig::new()
+        .set_target_size(w, h)
+        .use_grayscale_rendering(true);
+    let bitmap = page
+        .render_with_config(&cfg)
+        .map_err(|e| format!("cannot be rendered: {e}"))?;
+    let img = bitmap
+        .as_image()
+        .map_err(|e| format!("cannot be rendered: {e}"))?;
     Ok(RasterSource::Rendered(img.to_luma8()))
 }
 
@@ -62,11 +78,21 @@ fn single_image(page: &PdfPage<'_>) -> Option<RasterSource> {
     }
     let object = objects.get(0).ok()?;
     let image = object.as_image_object()?;
-    let filters: Vec<String> = image.filters().iter().map(|f| f.name().to_string()).collect();
-    let [filter] = filters.as_slice() else { return None };
+    let filters: Vec<String> = image
+        .filters()
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect();
+    let [filter] = filters.as_slice() else {
+        return None;
+    };
     let m = image.matrix().ok()?;
     let boundaries = page.boundaries();
-    let bbox = boundaries.crop().or_else(|_| boundaries.media()).ok()?.bounds;
+    let bbox = boundaries
+        .crop()
+        .or_else(|_| boundaries.media())
+        .ok()?
+        .bounds;
     let rotate = match page.rotation().ok()? {
         PdfPageRenderRotation::None => 0,
         PdfPageRenderRotation::Degrees90 => 90,
@@ -88,8 +114,18 @@ fn single_image(page: &PdfPage<'_>) -> Option<RasterSource> {
     let height = image.height().ok()? as u32;
     let data = image.get_raw_image_data().ok()?;
     match filter.as_str() {
-        "DCTDecode" => Some(RasterSource::Jpeg { data, width, height, placement }),
-        "CCITTFaxDecode" if width <= u16::MAX as u32 => Some(RasterSource::CcittG4 { data, width, height, placement }),
+        "DCTDecode" => Some(RasterSource::Jpeg {
+            data,
+            width,
+            height,
+            placement,
+        }),
+        "CCITTFaxDecode" if width <= u16::MAX as u32 => Some(RasterSource::CcittG4 {
+            data,
+            width,
+            height,
+            placement,
+        }),
         _ => None,
     }
 }
@@ -101,8 +137,14 @@ impl Placement {
         let axis_aligned = (b.abs() < 1e-3 && c.abs() < 1e-3) || (a.abs() < 1e-3 && d.abs() < 1e-3);
         let xs = [e, e + a, e + c, e + a + c];
         let ys = [f, f + b, f + d, f + b + d];
-        let (x0, x1) = (xs.iter().cloned().fold(f32::MAX, f32::min), xs.iter().cloned().fold(f32::MIN, f32::max));
-        let (y0, y1) = (ys.iter().cloned().fold(f32::MAX, f32::min), ys.iter().cloned().fold(f32::MIN, f32::max));
+        let (x0, x1) = (
+            xs.iter().cloned().fold(f32::MAX, f32::min),
+            xs.iter().cloned().fold(f32::MIN, f32::max),
+        );
+        let (y0, y1) = (
+            ys.iter().cloned().fold(f32::MAX, f32::min),
+            ys.iter().cloned().fold(f32::MIN, f32::max),
+        );
         let bottom = self.box_top - box_h;
         let tol_x = 0.02 * box_w;
         let tol_y = 0.02 * box_h;
@@ -115,7 +157,7 @@ impl Placement {
 
     /// Maps a displayed point (points, y down) to the image's unit square (u right,
     /// v up), or None when the matrix is singular.
-    fn to_unit(&self, x: f32, y: f32) -> Option<(f32, f32)> {
+    fn unit_point(&self, x: f32, y: f32) -> Option<(f32, f32)> {
         let (w, h) = match self.rotate {
             90 | 270 => (self.height_pt, self.width_pt),
             _ => (self.width_pt, self.height_pt),
@@ -142,15 +184,37 @@ impl RasterSource {
     pub fn decode(self) -> Result<GrayImage, String> {
         match self {
             RasterSource::Rendered(img) => Ok(img),
-            RasterSource::Jpeg { data, width, height, placement } => {
+            RasterSource::Jpeg {
+                data,
+                width,
+                height,
+                placement,
+            } => {
                 let k = reduction(width, height, &placement);
                 let (grid, gw, gh) = decode_jpeg(&data, k)?;
-                Ok(resample(&grid, gw, gh, &placement, image_dpi(width, height, &placement) / k as f32))
+                Ok(resample(
+                    &grid,
+                    gw,
+                    gh,
+                    &placement,
+                    image_dpi(width, height, &placement) / k as f32,
+                ))
             }
-            RasterSource::CcittG4 { data, width, height, placement } => {
+            RasterSource::CcittG4 {
+                data,
+                width,
+                height,
+                placement,
+            } => {
                 let k = reduction(width, height, &placement);
                 let (grid, gw, gh) = decode_ccitt(&data, width, height, k)?;
-                Ok(resample(&grid, gw, gh, &placement, image_dpi(width, height, &placement) / k as f32))
+                Ok(resample(
+                    &grid,
+                    gw,
+                    gh,
+                    &placement,
+                    image_dpi(width, height, &placement) / k as f32,
+                ))
             }
         }
     }
@@ -175,21 +239,26 @@ fn image_dpi(width: u32, height: u32, placement: &Placement) -> f32 {
 
 fn decode_jpeg(data: &[u8], k: u32) -> Result<(Vec<u8>, u32, u32), String> {
     let mut decoder = jpeg_decoder::Decoder::new(data);
-    decoder.read_info().map_err(|e| format!("its JPEG image is damaged: {e}"))?;
+    decoder
+        .read_info()
+        .map_err(|e| format!("its JPEG image is damaged: {e}"))?;
     let info = decoder.info().ok_or("its JPEG image has no header")?;
     let want = |px: u16| (px as u32).div_ceil(k).clamp(1, u16::MAX as u32) as u16;
     let (w, h) = decoder
         .scale(want(info.width), want(info.height))
         .map_err(|e| format!("its JPEG image cannot be scaled: {e}"))?;
-    let pixels = decoder.decode().map_err(|e| format!("its JPEG image is damaged: {e}"))?;
+    let pixels = decoder
+        .decode()
+        .map_err(|e| format!("its JPEG image is damaged: {e}"))?;
     let (w, h) = (w as u32, h as u32);
     let n = (w * h) as usize;
     let grey = match info.pixel_format {
         jpeg_decoder::PixelFormat::L8 => pixels,
         jpeg_decoder::PixelFormat::L16 => pixels.chunks_exact(2).map(|p| p[0]).collect(),
-        jpeg_decoder::PixelFormat::RGB24 => {
-            pixels.chunks_exact(3).map(|p| ((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29) >> 8) as u8).collect()
-        }
+        jpeg_decoder::PixelFormat::RGB24 => pixels
+            .chunks_exact(3)
+            .map(|p| ((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29) >> 8) as u8)
+            .collect(),
         jpeg_decoder::PixelFormat::CMYK32 => {
             return Err("its JPEG image is CMYK, which scanners do not write".into());
         }
@@ -202,27 +271,39 @@ fn decode_jpeg(data: &[u8], k: u32) -> Result<(Vec<u8>, u32, u32), String> {
 
 /// Decodes a CCITT G4 image into grey cells of `k`×`k` pixels, each cell's value the
 /// share of white in it.
-fn decode_ccitt(data: &[u8], width: u32, height: u32, k: u32) -> Result<(Vec<u8>, u32, u32), String> {
+fn decode_ccitt(
+    data: &[u8],
+    width: u32,
+    height: u32,
+    k: u32,
+) -> Result<(Vec<u8>, u32, u32), String> {
     let (gw, gh) = (width.div_ceil(k), height.div_ceil(k));
     let mut black = vec![0u32; (gw * gh) as usize];
     let mut row = 0u32;
     let height16 = u16::try_from(height).map_err(|_| "its CCITT image is too tall".to_string())?;
-    let done = fax::decoder::decode_g4(data.iter().copied(), width as u16, Some(height16), |transitions| {
-        if row >= height {
-            return;
-        }
-        let cells = &mut black[((row / k) * gw) as usize..((row / k + 1) * gw) as usize];
-        // Transitions alternate white->black, black->white, starting with white.
-        let mut it = transitions.chunks(2);
-        for pair in &mut it {
-            let start = pair[0] as u32;
-            let end = pair.get(1).map_or(width, |&e| e as u32).min(width);
-            add_run(cells, start, end, k);
-        }
-        row += 1;
-    });
+    let done = fax::decoder::decode_g4(
+        data.iter().copied(),
+        width as u16,
+        Some(height16),
+        |transitions| {
+            if row >= height {
+                return;
+            }
+            let cells = &mut black[((row / k) * gw) as usize..((row / k + 1) * gw) as usize];
+            // Transitions alternate white->black, black->white, starting with white.
+            let mut it = transitions.chunks(2);
+            for pair in &mut it {
+                let start = pair[0] as u32;
+                let end = pair.get(1).map_or(width, |&e| e as u32).min(width);
+                add_run(cells, start, end, k);
+            }
+            row += 1;
+        },
+    );
     if done.is_none() || row < height * 9 / 10 {
-        return Err(format!("its CCITT image is damaged (decoded {row} of {height} lines)"));
+        return Err(format!(
+            "its CCITT image is damaged (decoded {row} of {height} lines)"
+        ));
     }
     let area = k * k;
     // Whether 1 bits are ink depends on /BlackIs1 and /Decode, which pdfium does not
@@ -259,12 +340,18 @@ fn resample(grid: &[u8], gw: u32, gh: u32, placement: &Placement, dpi: f32) -> G
     for y in 0..h {
         for x in 0..w {
             let (px, py) = ((x as f32 + 0.5) / scale, (y as f32 + 0.5) / scale);
-            let Some((u, v)) = placement.to_unit(px, py) else { continue };
+            let Some((u, v)) = placement.unit_point(px, py) else {
+                continue;
+            };
             let (sx, sy) = (u * gw as f32, (1.0 - v) * gh as f32);
             if sx < 0.0 || sy < 0.0 || sx >= gw as f32 || sy >= gh as f32 {
                 continue;
             }
-            out.put_pixel(x, y, image::Luma([grid[(sy as u32 * gw + sx as u32) as usize]]));
+            out.put_pixel(
+                x,
+                y,
+                image::Luma([grid[(sy as u32 * gw + sx as u32) as usize]]),
+            );
         }
     }
     out
@@ -276,7 +363,14 @@ mod tests {
 
     #[test]
     fn reduction_keeps_the_analysis_resolution() {
-        let a3 = Placement { width_pt: 1190.5, height_pt: 842.0, rotate: 0, box_left: 0.0, box_top: 842.0, matrix: [1190.5, 0.0, 0.0, 842.0, 0.0, 0.0] };
+        let a3 = Placement {
+            width_pt: 1190.5,
+            height_pt: 842.0,
+            rotate: 0,
+            box_left: 0.0,
+            box_top: 842.0,
+            matrix: [1190.5, 0.0, 0.0, 842.0, 0.0, 0.0],
+        };
         assert_eq!(reduction(4961, 3508, &a3), 8);
         assert_eq!(reduction(3307, 2339, &a3), 4);
         assert_eq!(reduction(2480, 1754, &a3), 4);

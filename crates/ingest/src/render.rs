@@ -2,9 +2,9 @@
 //! exported: the original PDF page rendered by pdfium, cut and turned, nothing stored.
 
 use crate::engine::Engine;
+use image::{imageops, RgbImage};
 use korrigo_core::model::{Half, PageSource};
 use korrigo_core::{Error, Result};
-use image::{imageops, RgbImage};
 use pdfium_render::prelude::*;
 use std::path::Path;
 
@@ -25,11 +25,17 @@ pub fn render_page(pdf: &Path, source: &PageSource, dpi: u32) -> Result<RgbImage
         .map_err(|_| Error::not_found(format!("{name} has no page {}", source.index + 1)))?;
     let (w_pt, h_pt) = (page.width().value, page.height().value);
     let scale = dpi as f32 / 72.0;
-    let cfg = PdfRenderConfig::new().set_target_size((w_pt * scale).round() as i32, (h_pt * scale).round() as i32);
+    let cfg = PdfRenderConfig::new()
+        .set_target_size((w_pt * scale).round() as i32, (h_pt * scale).round() as i32);
     let full = page
         .render_with_config(&cfg)
         .and_then(|b| b.as_image())
-        .map_err(|e| Error::corrupt_input(format!("{name}: page {} cannot be rendered: {e}", source.index + 1)))?
+        .map_err(|e| {
+            Error::corrupt_input(format!(
+                "{name}: page {} cannot be rendered: {e}",
+                source.index + 1
+            ))
+        })?
         .to_rgb8();
     let (w, h) = full.dimensions();
     let cut = match source.half {

@@ -58,7 +58,10 @@ impl ScanInfo {
                 let right = imageops::crop_imm(img, w / 2, 0, w - w / 2, h).to_image();
                 let upright = header::find(&right);
                 let turned = header::find(&imageops::rotate180(&left));
-                (judge(upright, turned), [ink_share(&left, dark), ink_share(&right, dark)])
+                (
+                    judge(upright, turned),
+                    [ink_share(&left, dark), ink_share(&right, dark)],
+                )
             }
             Format::A4 => {
                 let upright = header::find(img);
@@ -68,7 +71,13 @@ impl ScanInfo {
             }
         };
         let cols = GRID_COLS_PER_HALF * if format == Format::A3 { 2 } else { 1 };
-        ScanInfo { index, format, header, ink, grid: grid(img, GRID_ROWS, cols) }
+        ScanInfo {
+            index,
+            format,
+            header,
+            ink,
+            grid: grid(img, GRID_ROWS, cols),
+        }
     }
 
     pub fn halves(&self) -> usize {
@@ -85,7 +94,10 @@ impl ScanInfo {
     }
 }
 
-fn judge(upright: Option<header::HeaderBox>, turned: Option<header::HeaderBox>) -> Option<HeaderAt> {
+fn judge(
+    upright: Option<header::HeaderBox>,
+    turned: Option<header::HeaderBox>,
+) -> Option<HeaderAt> {
     match (upright, turned) {
         (None, None) => None,
         (Some(_), None) => Some(HeaderAt::Upright),
@@ -125,5 +137,8 @@ fn grid(img: &GrayImage, rows: usize, cols: usize) -> Vec<u8> {
         sums[cell] += p[0] as u64;
         counts[cell] += 1;
     }
-    sums.iter().zip(&counts).map(|(s, c)| if *c == 0 { 255 } else { (s / c) as u8 }).collect()
+    sums.iter()
+        .zip(&counts)
+        .map(|(s, c)| if *c == 0 { 255 } else { (s / c) as u8 })
+        .collect()
 }

@@ -29,16 +29,28 @@ pub struct PlannedCopy {
 
 impl PlannedCopy {
     fn new() -> Self {
-        PlannedCopy { pages: Vec::new(), flags: Vec::new(), header_scans: Vec::new() }
+        PlannedCopy {
+            pages: Vec::new(),
+            flags: Vec::new(),
+            header_scans: Vec::new(),
+        }
     }
     fn next_number(&self) -> u32 {
-        self.pages.iter().map(|p| p.number).max().map_or(1, |n| n.div_ceil(4) * 4 + 1)
+        self.pages
+            .iter()
+            .map(|p| p.number)
+            .max()
+            .map_or(1, |n| n.div_ceil(4) * 4 + 1)
     }
     fn turned(&self) -> bool {
         self.pages.last().is_some_and(|p| p.rotation == 180)
     }
     pub fn flag(&mut self, kind: FlagKind, page: Option<u32>, message: String) {
-        self.flags.push(Flag { kind, page, message });
+        self.flags.push(Flag {
+            kind,
+            page,
+            message,
+        });
     }
 }
 
@@ -64,7 +76,10 @@ pub fn segment(scans: &[ScanInfo], file: &str) -> Vec<PlannedCopy> {
             Some(HeaderAt::Ambiguous) => copy.flag(
                 FlagKind::HeaderNotFound,
                 Some(base),
-                format!("{}: cannot tell which way up the sheet is; shown as scanned", label(i)),
+                format!(
+                    "{}: cannot tell which way up the sheet is; shown as scanned",
+                    label(i)
+                ),
             ),
             None if copy.pages.is_empty() => copy.flag(
                 FlagKind::HeaderNotFound,
@@ -74,7 +89,10 @@ pub fn segment(scans: &[ScanInfo], file: &str) -> Vec<PlannedCopy> {
             None => copy.flag(
                 FlagKind::HeaderNotFound,
                 Some(base),
-                format!("{}: a sheet without a name header, joined to the copy before it", label(i)),
+                format!(
+                    "{}: a sheet without a name header, joined to the copy before it",
+                    label(i)
+                ),
             ),
             Some(_) => {}
         }
@@ -87,28 +105,51 @@ pub fn segment(scans: &[ScanInfo], file: &str) -> Vec<PlannedCopy> {
                 i += 1;
             }
             Format::A3 => {
-                let verso = scans.get(i + 1).filter(|v| v.format == Format::A3 && v.header.is_none());
-                let (p4, p1) = if turned { (Half::Right, Half::Left) } else { (Half::Left, Half::Right) };
-                copy.pages.push(page(scans, i, base, p1, turned, half_index(p1)));
+                let verso = scans
+                    .get(i + 1)
+                    .filter(|v| v.format == Format::A3 && v.header.is_none());
+                let (p4, p1) = if turned {
+                    (Half::Right, Half::Left)
+                } else {
+                    (Half::Left, Half::Right)
+                };
+                copy.pages
+                    .push(page(scans, i, base, p1, turned, half_index(p1)));
                 if verso.is_some() {
-                    copy.pages.push(page(scans, i + 1, base + 1, p4, turned, half_index(p4)));
-                    copy.pages.push(page(scans, i + 1, base + 2, p1, turned, half_index(p1)));
+                    copy.pages
+                        .push(page(scans, i + 1, base + 1, p4, turned, half_index(p4)));
+                    copy.pages
+                        .push(page(scans, i + 1, base + 2, p1, turned, half_index(p1)));
                 } else {
                     copy.flag(
                         FlagKind::MissingVerso,
                         Some(base + 1),
-                        format!("{}: the verso of this sheet (pages {} and {}) was not scanned", label(i), base + 1, base + 2),
+                        format!(
+                            "{}: the verso of this sheet (pages {} and {}) was not scanned",
+                            label(i),
+                            base + 1,
+                            base + 2
+                        ),
                     );
                 }
-                copy.pages.push(page(scans, i, base + 3, p4, turned, half_index(p4)));
+                copy.pages
+                    .push(page(scans, i, base + 3, p4, turned, half_index(p4)));
                 if turned {
-                    copy.flag(FlagKind::UpsideDown, Some(base), format!("{}: the sheet was fed upside down", label(i)));
+                    copy.flag(
+                        FlagKind::UpsideDown,
+                        Some(base),
+                        format!("{}: the sheet was fed upside down", label(i)),
+                    );
                 }
                 i += if verso.is_some() { 2 } else { 1 };
             }
         }
         if turned && scan.format == Format::A4 {
-            copy.flag(FlagKind::UpsideDown, Some(base), format!("{}: the page was fed upside down", label(i - 1)));
+            copy.flag(
+                FlagKind::UpsideDown,
+                Some(base),
+                format!("{}: the page was fed upside down", label(i - 1)),
+            );
         }
     }
     for copy in &mut copies {
@@ -122,7 +163,14 @@ fn half_index(half: Half) -> usize {
     usize::from(half == Half::Right)
 }
 
-fn page(scans: &[ScanInfo], scan: usize, number: u32, half: Half, turned: bool, ink_at: usize) -> PlannedPage {
+fn page(
+    scans: &[ScanInfo],
+    scan: usize,
+    number: u32,
+    half: Half,
+    turned: bool,
+    ink_at: usize,
+) -> PlannedPage {
     PlannedPage {
         number,
         scan,
@@ -133,12 +181,21 @@ fn page(scans: &[ScanInfo], scan: usize, number: u32, half: Half, turned: bool, 
 }
 
 fn finish(copy: &mut PlannedCopy) {
-    let blank: Vec<u32> = copy.pages.iter().filter(|p| p.blank).map(|p| p.number).collect();
+    let blank: Vec<u32> = copy
+        .pages
+        .iter()
+        .filter(|p| p.blank)
+        .map(|p| p.number)
+        .collect();
     for n in blank {
         copy.flag(FlagKind::BlankPage, Some(n), format!("page {n} is blank"));
     }
     let n = copy.pages.len();
-    if n % 4 != 0 {
-        copy.flag(FlagKind::PageCount, None, format!("the copy has {n} pages, not a multiple of 4"));
+    if !n.is_multiple_of(4) {
+        copy.flag(
+            FlagKind::PageCount,
+            None,
+            format!("the copy has {n} pages, not a multiple of 4"),
+        );
     }
 }

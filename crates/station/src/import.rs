@@ -47,7 +47,12 @@ struct AnalysedFile {
     analysis: FileAnalysis,
 }
 
-pub fn import(store: &mut Store, req: &ImportRequest, progress: Progress<'_>, cancel: &AtomicBool) -> Result<ImportSummary> {
+pub fn import(
+    store: &mut Store,
+    req: &ImportRequest,
+    progress: Progress<'_>,
+    cancel: &AtomicBool,
+) -> Result<ImportSummary> {
     store.exam(&req.exam_id)?;
     if req.files.is_empty() {
         return Err(Error::validation("no PDF to import"));
@@ -57,16 +62,29 @@ pub fn import(store: &mut Store, req: &ImportRequest, progress: Progress<'_>, ca
         let name = path.display().to_string();
         let sha256 = korrigo_core::media::MediaStore::digest_file(path)?;
         if files.iter().any(|f| f.sha256 == sha256) {
-            return Err(Error::validation(format!("{name} is given twice (same content as another file of this import)")));
+            return Err(Error::validation(format!(
+                "{name} is given twice (same content as another file of this import)"
+            )));
         }
         if !req.force && store.source_pdf_imported(&req.exam_id, &sha256)? {
             return Err(Error::conflict(format!(
                 "{name} was already imported into this exam (same content); use --force to import it again"
             )));
         }
-        let label = path.file_name().map_or(name.clone(), |n| n.to_string_lossy().to_string());
-        let analysis = analyze_file(path, req.mode, &|done, total| progress(&label, done, total), cancel)?;
-        files.push(AnalysedFile { path: path.clone(), sha256, analysis });
+        let label = path
+            .file_name()
+            .map_or(name.clone(), |n| n.to_string_lossy().to_string());
+        let analysis = analyze_file(
+            path,
+            req.mode,
+            &|done, total| progress(&label, done, total),
+            cancel,
+        )?;
+        files.push(AnalysedFile {
+            path: path.clone(),
+            sha256,
+            analysis,
+        });
     }
 
     let mut copies: Vec<(usize, PlannedCopy)> = Vec::new();
@@ -99,7 +117,11 @@ pub fn import(store: &mut Store, req: &ImportRequest, progress: Progress<'_>, ca
         .collect();
     let sources: Vec<NewSourcePdf> = files
         .iter()
-        .map(|f| NewSourcePdf { sha256: f.sha256.clone(), file_name: file_name(&f.path), pages: f.analysis.page_count })
+        .map(|f| NewSourcePdf {
+            sha256: f.sha256.clone(),
+            file_name: file_name(&f.path),
+            pages: f.analysis.page_count,
+        })
         .collect();
 
     if cancel.load(std::sync::atomic::Ordering::Relaxed) {
@@ -111,7 +133,10 @@ pub fn import(store: &mut Store, req: &ImportRequest, progress: Progress<'_>, ca
             let s = store.media().put_file(&f.path, "pdf")?;
             if s.sha256 != f.sha256 {
                 stored.push(s);
-                return Err(Error::conflict(format!("{} changed during the import; nothing was stored", f.path.display())));
+                return Err(Error::conflict(format!(
+                    "{} changed during the import; nothing was stored",
+                    f.path.display()
+                )));
             }
             stored.push(s);
         }
@@ -131,33 +156,59 @@ pub fn import(store: &mut Store, req: &ImportRequest, progress: Progress<'_>, ca
         .copy_ids
         .iter()
         .zip(&new_copies)
-        .flat_map(|(id, c)| c.flags.iter().map(|f| CopyFlag { copy: id.clone(), flag: f.clone() }))
+        .flat_map(|(id, c)| {
+            c.flags.iter().map(|f| CopyFlag {
+                copy: id.clone(),
+                flag: f.clone(),
+            })
+        })
         .collect();
     Ok(ImportSummary {
         copies: new_copies.len(),
         pages: new_copies.iter().map(|c| c.pages.len()).sum(),
-        ready: new_copies.iter().filter(|c| c.status == CopyStatus::Ready).count(),
-        needs_review: new_copies.iter().filter(|c| c.status == CopyStatus::NeedsReview).count(),
+        ready: new_copies
+            .iter()
+            .filter(|c| c.status == CopyStatus::Ready)
+            .count(),
+        needs_review: new_copies
+            .iter()
+            .filter(|c| c.status == CopyStatus::NeedsReview)
+            .count(),
         flags,
         copy_ids: recorded.copy_ids,
     })
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().to_string(),
+    )
 }
 
 /// Each non-blank scan's ink grid turned upright as its sheet was judged, keyed by
 /// (file, scan position).
-fn scan_hashes(files: &[AnalysedFile], copies: &[(usize, PlannedCopy)]) -> HashMap<(usize, usize), Vec<u8>> {
+fn scan_hashes(
+    files: &[AnalysedFile],
+    copies: &[(usize, PlannedCopy)],
+) -> HashMap<(usize, usize), Vec<u8>> {
     let mut out = HashMap::new();
     for (f, copy) in copies {
         for p in &copy.pages {
             let scan: &ScanInfo = &files[*f].analysis.scans[p.scan];
-            if scan.ink.iter().take(scan.halves()).all(|&i| i < korrigo_ingest::scan::BLANK_INK) {
+            if scan
+                .ink
+                .iter()
+                .take(scan.halves())
+                .all(|&i| i < korrigo_ingest::scan::BLANK_INK)
+            {
                 continue;
             }
-            let grid = if p.rotation == 180 { scan.turned_grid() } else { scan.grid.clone() };
+            let grid = if p.rotation == 180 {
+                scan.turned_grid()
+            } else {
+                scan.grid.clone()
+            };
             out.entry((*f, p.scan)).or_insert(grid);
         }
     }
@@ -182,22 +233,42 @@ fn flag_duplicates(
     let new: Vec<Option<Vec<u8>>> = order.iter().map(|k| hashes.get(k).cloned()).collect();
     let found = duplicates::find(&known_grids, &new);
     let describe = |f: usize, scan: usize| {
-        format!("page {} of {}", files[f].analysis.scans[scan].index + 1, file_name(&files[f].path))
+        format!(
+            "page {} of {}",
+            files[f].analysis.scans[scan].index + 1,
+            file_name(&files[f].path)
+        )
     };
     for (key, hit) in order.iter().zip(found) {
         let Some(hit) = hit else { continue };
         let original = match hit {
-            Duplicate::Known(i) => format!("page {} of an earlier import ({})", known[i].1 + 1, &known[i].0[..12]),
+            Duplicate::Known(i) => format!(
+                "page {} of an earlier import ({})",
+                known[i].1 + 1,
+                &known[i].0[..12]
+            ),
             Duplicate::New(i) => describe(order[i].0, order[i].1),
         };
         let (f, scan) = *key;
-        if let Some((_, copy)) = copies.iter_mut().find(|(cf, c)| *cf == f && c.pages.iter().any(|p| p.scan == scan)) {
-            let numbers: Vec<String> = copy.pages.iter().filter(|p| p.scan == scan).map(|p| p.number.to_string()).collect();
+        if let Some((_, copy)) = copies
+            .iter_mut()
+            .find(|(cf, c)| *cf == f && c.pages.iter().any(|p| p.scan == scan))
+        {
+            let numbers: Vec<String> = copy
+                .pages
+                .iter()
+                .filter(|p| p.scan == scan)
+                .map(|p| p.number.to_string())
+                .collect();
             let first = copy.pages.iter().find(|p| p.scan == scan).map(|p| p.number);
             copy.flag(
                 FlagKind::DuplicateScan,
                 first,
-                format!("{} (pages {}) is the same sheet side as {original}: scanned twice", describe(f, scan), numbers.join(", ")),
+                format!(
+                    "{} (pages {}) is the same sheet side as {original}: scanned twice",
+                    describe(f, scan),
+                    numbers.join(", ")
+                ),
             );
         }
     }

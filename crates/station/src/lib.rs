@@ -7,8 +7,8 @@ pub mod import;
 pub mod page;
 pub mod roster;
 
-pub use korrigo_core::{Error, ErrorCode, Result};
 pub use korrigo_core::store::Store;
+pub use korrigo_core::{Error, ErrorCode, Result};
 
 /// Progress of a long task: a label (the file or step), units done, units known in all.
 pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);

@@ -17,7 +17,12 @@ pub struct RosterImport {
 
 /// Reads `file` and adds or updates the exam's students. Rows with errors refuse the
 /// whole file unless `accept_partial`, in which case the good rows are kept.
-pub fn import(store: &mut Store, exam_id: &str, file: &Path, accept_partial: bool) -> Result<RosterImport> {
+pub fn import(
+    store: &mut Store,
+    exam_id: &str,
+    file: &Path,
+    accept_partial: bool,
+) -> Result<RosterImport> {
     let name = file.display().to_string();
     let bytes = std::fs::read(file).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::not_found(format!("{name}: no such file")),
@@ -26,7 +31,12 @@ pub fn import(store: &mut Store, exam_id: &str, file: &Path, accept_partial: boo
     store.exam(exam_id)?;
     let parsed = roster::parse(&bytes, &name)?;
     if !parsed.errors.is_empty() && !accept_partial {
-        let lines: Vec<String> = parsed.errors.iter().take(10).map(|e| format!("line {}: {}", e.line, e.message)).collect();
+        let lines: Vec<String> = parsed
+            .errors
+            .iter()
+            .take(10)
+            .map(|e| format!("line {}: {}", e.line, e.message))
+            .collect();
         return Err(Error::validation(format!(
             "{name}: {} row(s) cannot be read, nothing was imported (use --accept-partial to keep the {} good rows):\n{}",
             parsed.errors.len(),
@@ -37,6 +47,16 @@ pub fn import(store: &mut Store, exam_id: &str, file: &Path, accept_partial: boo
     if parsed.students.is_empty() {
         return Err(Error::validation(format!("{name}: no student in the file")));
     }
-    let RosterOutcome { added, updated, unchanged } = store.upsert_students(exam_id, &parsed.students)?;
-    Ok(RosterImport { students: parsed.students.len(), added, updated, unchanged, rejected: parsed.errors })
+    let RosterOutcome {
+        added,
+        updated,
+        unchanged,
+    } = store.upsert_students(exam_id, &parsed.students)?;
+    Ok(RosterImport {
+        students: parsed.students.len(),
+        added,
+        updated,
+        unchanged,
+        rejected: parsed.errors,
+    })
 }

@@ -18,7 +18,13 @@ pub struct AuditEntry {
 }
 
 impl Store {
-    pub(crate) fn audit_in(&self, conn: &Connection, action: &str, target: &str, detail: serde_json::Value) -> Result<()> {
+    pub(crate) fn audit_in(
+        &self,
+        conn: &Connection,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
         conn.execute(
             "INSERT INTO audit (id, at, actor, station, action, target, detail_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![new_id().to_string(), now(), self.actor, self.station_id, action, target, detail.to_string()],
@@ -32,12 +38,26 @@ impl Store {
             "SELECT at, actor, station, action, target, detail_json FROM audit WHERE target = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([target], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get::<_, String>(5)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (at, actor, station, action, target, detail) = row?;
-            out.push(AuditEntry { at, actor, station, action, target, detail: serde_json::from_str(&detail)? });
+            out.push(AuditEntry {
+                at,
+                actor,
+                station,
+                action,
+                target,
+                detail: serde_json::from_str(&detail)?,
+            });
         }
         Ok(out)
     }

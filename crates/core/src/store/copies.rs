@@ -33,42 +33,60 @@ pub struct CopyView {
     pub pages: Vec<PageView>,
 }
 
-const COPY_SELECT: &str = "SELECT c.id, c.exam_id, c.seq, c.status, c.identified_by, c.confidence, c.flags_json, \
+const COPY_SELECT: &str =
+    "SELECT c.id, c.exam_id, c.seq, c.status, c.identified_by, c.confidence, c.flags_json, \
      s.email, s.last_name, s.first_name FROM copy c LEFT JOIN student s ON s.id = c.student_id";
 
 impl Store {
     /// The copies of an exam in scan order, with their pages in reading order.
     pub fn copies(&self, exam_id: &str) -> Result<Vec<CopyView>> {
         self.exam(exam_id)?;
-        let mut stmt = self.conn.prepare(&format!("{COPY_SELECT} WHERE c.exam_id = ?1 ORDER BY c.seq"))?;
-        let mut copies = stmt.query_map([exam_id], copy_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(&format!(
+            "{COPY_SELECT} WHERE c.exam_id = ?1 ORDER BY c.seq"
+        ))?;
+        let mut copies = stmt
+            .query_map([exam_id], copy_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut pages = self.conn.prepare(
             "SELECT p.copy_id, p.number, s.sha256, p.source_index, p.half, p.rotation FROM page p \
              JOIN copy c ON c.id = p.copy_id JOIN source_pdf s ON s.id = p.source_pdf_id \
              WHERE c.exam_id = ?1 ORDER BY p.copy_id, p.number",
         )?;
         let mut by_copy: HashMap<String, Vec<PageView>> = HashMap::new();
-        for row in pages.query_map([exam_id], |r| Ok((r.get::<_, String>(0)?, page_from_row(r, 1)?)))? {
+        for row in pages.query_map([exam_id], |r| {
+            Ok((r.get::<_, String>(0)?, page_from_row(r, 1)?))
+        })? {
             let (copy_id, page) = row?;
             by_copy.entry(copy_id).or_default().push(page);
         }
         for c in &mut copies {
             c.0.pages = by_copy.remove(&c.0.id).unwrap_or_default();
         }
-        copies.into_iter().map(|(c, flags)| with_flags(c, &flags)).collect()
+        copies
+            .into_iter()
+            .map(|(c, flags)| with_flags(c, &flags))
+            .collect()
     }
 
     pub fn copy(&self, copy_id: &str) -> Result<CopyView> {
         let (mut c, flags) = self
             .conn
-            .query_row(&format!("{COPY_SELECT} WHERE c.id = ?1"), [copy_id], copy_from_row)
+            .query_row(
+                &format!("{COPY_SELECT} WHERE c.id = ?1"),
+                [copy_id],
+                copy_from_row,
+            )
             .optional()?
-            .ok_or_else(|| Error::not_found(format!("no copy with id {copy_id} on this station")))?;
+            .ok_or_else(|| {
+                Error::not_found(format!("no copy with id {copy_id} on this station"))
+            })?;
         let mut stmt = self.conn.prepare(
             "SELECT p.number, s.sha256, p.source_index, p.half, p.rotation FROM page p \
              JOIN source_pdf s ON s.id = p.source_pdf_id WHERE p.copy_id = ?1 ORDER BY p.number",
         )?;
-        c.pages = stmt.query_map(params![copy_id], |r| page_from_row(r, 0))?.collect::<rusqlite::Result<_>>()?;
+        c.pages = stmt
+            .query_map(params![copy_id], |r| page_from_row(r, 0))?
+            .collect::<rusqlite::Result<_>>()?;
         with_flags(c, &flags)
     }
 
@@ -76,9 +94,15 @@ impl Store {
     pub fn page(&self, copy_id: &str, number: u32) -> Result<(PageView, std::path::PathBuf)> {
         let copy = self.copy(copy_id)?;
         let count = copy.pages.len();
-        let page = copy.pages.into_iter().find(|p| p.number == number).ok_or_else(|| {
-            Error::not_found(format!("copy {copy_id} has no page {number} (it has {count} pages)"))
-        })?;
+        let page = copy
+            .pages
+            .into_iter()
+            .find(|p| p.number == number)
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "copy {copy_id} has no page {number} (it has {count} pages)"
+                ))
+            })?;
         let path = self.media().path_of(&page.source.pdf, "pdf");
         Ok((page, path))
     }
@@ -91,7 +115,11 @@ fn copy_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CopyRow> {
     let identified_by: Option<String> = r.get(4)?;
     let last_name: Option<String> = r.get(8)?;
     let student = match last_name {
-        Some(last_name) => Some(StudentRef { email: r.get(7)?, last_name, first_name: r.get(9)? }),
+        Some(last_name) => Some(StudentRef {
+            email: r.get(7)?,
+            last_name,
+            first_name: r.get(9)?,
+        }),
         None => None,
     };
     Ok((

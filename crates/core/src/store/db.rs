@@ -18,8 +18,12 @@ pub fn schema_version() -> u32 {
 
 /// Opens (creating if needed) the database at `path`, configured and migrated.
 pub fn open(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)
-        .map_err(|e| Error::internal(format!("cannot open the station database {}: {e}", path.display())))?;
+    let conn = Connection::open(path).map_err(|e| {
+        Error::internal(format!(
+            "cannot open the station database {}: {e}",
+            path.display()
+        ))
+    })?;
     configure(&conn)?;
     migrate(&conn, path)?;
     Ok(conn)
@@ -46,8 +50,12 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     }
     for (num, name, sql) in MIGRATIONS.iter().skip(current as usize) {
         let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)
-            .map_err(|e| Error::internal(format!("migration {name} failed on {}: {e}", path.display())))?;
+        tx.execute_batch(sql).map_err(|e| {
+            Error::internal(format!(
+                "migration {name} failed on {}: {e}",
+                path.display()
+            ))
+        })?;
         tx.pragma_update(None, "user_version", num)?;
         tx.commit()?;
     }

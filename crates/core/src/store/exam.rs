@@ -47,7 +47,7 @@ impl Store {
         if name.is_empty() {
             return Err(Error::validation("an exam needs a name"));
         }
-        if new.pages_per_copy == 0 || new.pages_per_copy % 4 != 0 || new.pages_per_copy > 400 {
+        if new.pages_per_copy == 0 || !new.pages_per_copy.is_multiple_of(4) || new.pages_per_copy > 400 {
             return Err(Error::validation(format!(
                 "pages per copy must be a multiple of 4 between 4 and 400 (a copie double has 4 pages), not {}",
                 new.pages_per_copy
@@ -58,7 +58,12 @@ impl Store {
             id: new_id().to_string(),
             name: name.to_string(),
             date,
-            subject: new.subject.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from),
+            subject: new
+                .subject
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
             pages_per_copy: new.pages_per_copy,
             created_at: now(),
         };
@@ -67,20 +72,31 @@ impl Store {
             "INSERT INTO exam (id, name, date, subject, pages_per_copy, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![exam.id, exam.name, exam.date, exam.subject, exam.pages_per_copy, exam.created_at],
         )?;
-        self.audit_in(&tx, "exam.create", &exam.id, json!({ "name": exam.name, "pages_per_copy": exam.pages_per_copy }))?;
+        self.audit_in(
+            &tx,
+            "exam.create",
+            &exam.id,
+            json!({ "name": exam.name, "pages_per_copy": exam.pages_per_copy }),
+        )?;
         tx.commit()?;
         Ok(exam)
     }
 
     pub fn exam(&self, id: &str) -> Result<Exam> {
         self.conn
-            .query_row(&format!("SELECT {EXAM_COLUMNS} FROM exam WHERE id = ?1"), [id], Exam::from_row)
+            .query_row(
+                &format!("SELECT {EXAM_COLUMNS} FROM exam WHERE id = ?1"),
+                [id],
+                Exam::from_row,
+            )
             .optional()?
             .ok_or_else(|| Error::not_found(format!("no exam with id {id} on this station")))
     }
 
     pub fn exams(&self) -> Result<Vec<Exam>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {EXAM_COLUMNS} FROM exam ORDER BY id"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {EXAM_COLUMNS} FROM exam ORDER BY id"))?;
         let rows = stmt.query_map([], Exam::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -94,5 +110,9 @@ pub fn parse_date(s: &str) -> Result<String> {
     time::Date::parse(s, &iso)
         .or_else(|_| time::Date::parse(s, &fr))
         .map(|d| d.format(&iso).expect("ISO date formatting"))
-        .map_err(|_| Error::validation(format!("'{s}' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)")))
+        .map_err(|_| {
+            Error::validation(format!(
+                "'{s}' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
+            ))
+        })
 }

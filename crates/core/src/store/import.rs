@@ -61,7 +61,12 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn record_import(&mut self, exam_id: &str, sources: &[NewSourcePdf], copies: &[NewCopy]) -> Result<RecordedImport> {
+    pub fn record_import(
+        &mut self,
+        exam_id: &str,
+        sources: &[NewSourcePdf],
+        copies: &[NewCopy],
+    ) -> Result<RecordedImport> {
         self.exam(exam_id)?;
         let at = now();
         let tx = self.conn.unchecked_transaction()?;
@@ -75,8 +80,11 @@ impl Store {
             )?;
             source_ids.push(id);
         }
-        let first_seq: i64 =
-            tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM copy WHERE exam_id = ?1", [exam_id], |r| r.get(0))?;
+        let first_seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM copy WHERE exam_id = ?1",
+            [exam_id],
+            |r| r.get(0),
+        )?;
         let mut copy_ids = Vec::with_capacity(copies.len());
         for (i, c) in copies.iter().enumerate() {
             let id = new_id().to_string();
@@ -86,7 +94,12 @@ impl Store {
             )?;
             for p in &c.pages {
                 let source_id = source_ids.get(p.source).ok_or_else(|| {
-                    Error::internal(format!("page {} of a new copy names source #{} of {}", p.number, p.source, sources.len()))
+                    Error::internal(format!(
+                        "page {} of a new copy names source #{} of {}",
+                        p.number,
+                        p.source,
+                        sources.len()
+                    ))
                 })?;
                 tx.execute(
                     "INSERT INTO page (id, copy_id, number, source_pdf_id, source_index, half, rotation, scan_hash) \
@@ -96,9 +109,20 @@ impl Store {
             }
             copy_ids.push(id);
         }
-        let files: Vec<_> = sources.iter().map(|s| json!({ "file": s.file_name, "sha256": s.sha256, "pages": s.pages })).collect();
-        self.audit_in(&tx, "import", exam_id, json!({ "files": files, "copies": copies.len() }))?;
+        let files: Vec<_> = sources
+            .iter()
+            .map(|s| json!({ "file": s.file_name, "sha256": s.sha256, "pages": s.pages }))
+            .collect();
+        self.audit_in(
+            &tx,
+            "import",
+            exam_id,
+            json!({ "files": files, "copies": copies.len() }),
+        )?;
         tx.commit()?;
-        Ok(RecordedImport { source_ids, copy_ids })
+        Ok(RecordedImport {
+            source_ids,
+            copy_ids,
+        })
     }
 }

@@ -3,10 +3,10 @@
 //! with its audit row.
 
 mod audit;
+mod copies;
 pub mod db;
 mod exam;
 mod import;
-mod copies;
 mod roster;
 
 pub use audit::AuditEntry;
@@ -32,14 +32,24 @@ pub struct Store {
 impl Store {
     /// Opens the station's store in `data_dir`, creating it on first use.
     pub fn open(data_dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| Error::internal(format!("cannot create the data directory {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::internal(format!(
+                "cannot create the data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
         let conn = db::open(&data_dir.join("station.sqlite3"))?;
         let station_id = station_id(&conn)?;
         let actor = std::env::var("KORRIGO_USER")
             .or_else(|_| std::env::var("USER"))
             .unwrap_or_else(|_| "operator".into());
-        Ok(Store { conn, media: MediaStore::new(data_dir.join("media")), data_dir: data_dir.to_path_buf(), station_id, actor })
+        Ok(Store {
+            conn,
+            media: MediaStore::new(data_dir.join("media")),
+            data_dir: data_dir.to_path_buf(),
+            station_id,
+            actor,
+        })
     }
 
     pub fn media(&self) -> &MediaStore {
@@ -64,13 +74,20 @@ impl Store {
 
 fn station_id(conn: &Connection) -> Result<String> {
     let existing: Option<String> = conn
-        .query_row("SELECT value FROM station_meta WHERE key = 'station_id'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM station_meta WHERE key = 'station_id'",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     if let Some(id) = existing {
         return Ok(id);
     }
     let id = crate::model::new_id().to_string();
-    conn.execute("INSERT INTO station_meta (key, value) VALUES ('station_id', ?1)", [&id])?;
+    conn.execute(
+        "INSERT INTO station_meta (key, value) VALUES ('station_id', ?1)",
+        [&id],
+    )?;
     Ok(id)
 }
 

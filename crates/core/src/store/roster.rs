@@ -53,13 +53,24 @@ impl Student {
 
 impl Store {
     /// Adds or updates the students of an exam's roster, in one transaction.
-    pub fn upsert_students(&mut self, exam_id: &str, students: &[NewStudent]) -> Result<RosterOutcome> {
+    pub fn upsert_students(
+        &mut self,
+        exam_id: &str,
+        students: &[NewStudent],
+    ) -> Result<RosterOutcome> {
         self.exam(exam_id)?;
         let tx = self.conn.unchecked_transaction()?;
-        let mut out = RosterOutcome { added: 0, updated: 0, unchanged: 0 };
+        let mut out = RosterOutcome {
+            added: 0,
+            updated: 0,
+            unchanged: 0,
+        };
         for s in students {
             if s.last_name.trim().is_empty() {
-                return Err(Error::validation(format!("a student without a last name ({})", s.first_name)));
+                return Err(Error::validation(format!(
+                    "a student without a last name ({})",
+                    s.first_name
+                )));
             }
             let by_email = match &s.email {
                 Some(email) => tx
