@@ -28,4 +28,4 @@ corpus:
 	@bash scripts/check_corpus.sh
 
 bench: setup
-	$(CARGO) run --release --locked -p korrigo-station --bin import-bench
+	$(CARGO) bench --locked -p korrigo-station --bench import

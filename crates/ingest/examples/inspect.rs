@@ -1,6 +1,8 @@
 //! Prints what the import sees in each scan of a PDF and saves the analysis pictures:
 //! `cargo run -p korrigo-ingest --example inspect -- FILE.pdf [OUT_DIR]`.
 
+use korrigo_ingest::duplicates::{Background, Index};
+use korrigo_ingest::scan::BLANK_INK;
 use korrigo_ingest::{engine::Engine, raster, scan::ScanInfo, Format};
 
 fn main() {
@@ -11,6 +13,7 @@ fn main() {
         .pdfium()
         .load_pdf_from_file(&args[1], None)
         .expect("open");
+    let mut infos = Vec::new();
     for (i, page) in doc.pages().iter().enumerate() {
         let format = if page.width().value / page.height().value > 1.2 {
             Format::A3
@@ -24,14 +27,24 @@ fn main() {
         if let Some(dir) = &out {
             img.save(format!("{dir}/scan{i:03}.png")).expect("save");
         }
-        let info = ScanInfo::analyse(i as u32, format, &img);
+        infos.push(ScanInfo::analyse(i as u32, format, &img));
+    }
+    let background = Background::of(
+        infos
+            .iter()
+            .filter(|s| s.ink.iter().any(|&i| i >= BLANK_INK))
+            .map(|s| s.fingerprint.as_slice()),
+    );
+    let mut seen = Index::new(background);
+    for info in infos {
+        let closest = seen
+            .closest(&info.fingerprint)
+            .map(|(i, s)| (*i, s))
+            .unwrap_or((0, 0.0));
         println!(
-            "{i:3} {:?} {}x{} header={:?} ink={:.4?}",
-            format,
-            img.width(),
-            img.height(),
-            info.header,
-            info.ink
+            "{:3} {:?} header={:?} ink={:.4?} closest earlier scan: {} {:.3}",
+            info.index, info.format, info.header, info.ink, closest.0, closest.1
         );
+        seen.add(info.index, &info.fingerprint);
     }
 }

@@ -6,6 +6,7 @@
 pub mod analyze;
 pub mod duplicates;
 pub mod engine;
+pub mod fingerprint;
 pub mod header;
 pub mod raster;
 pub mod render;
@@ -15,4 +16,4 @@ pub mod segment;
 pub use analyze::{analyze_file, FileAnalysis, Mode, Progress};
 pub use render::render_page;
 pub use scan::{Format, HeaderAt, ScanInfo};
-pub use segment::{segment, PlannedCopy, PlannedPage};
+pub use segment::{plan, segment, PlannedCopy, PlannedPage};

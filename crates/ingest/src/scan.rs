@@ -1,8 +1,9 @@
 //! What the import learns from one scan (one PDF page) at the analysis resolution: its
 //! format, where a name header is (which tells its orientation), how much ink each half
-//! carries, and a coarse ink grid for recognising the same sheet side scanned twice.
+//! carries, and a fingerprint for recognising the same sheet side scanned twice.
 //! Small and owned: nothing of the picture is kept.
 
+use crate::fingerprint;
 use crate::header::{self, dark_threshold};
 use image::{imageops, GrayImage};
 use serde::{Deserialize, Serialize};
@@ -29,9 +30,6 @@ pub enum HeaderAt {
     Ambiguous,
 }
 
-pub const GRID_ROWS: usize = 16;
-pub const GRID_COLS_PER_HALF: usize = 12;
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanInfo {
     /// 0-based page of the PDF.
@@ -40,9 +38,9 @@ pub struct ScanInfo {
     pub header: Option<HeaderAt>,
     /// Share of inked pixels of each displayed half (A4: both entries are the page's).
     pub ink: [f32; 2],
-    /// Mean grey of `GRID_ROWS` × (`GRID_COLS_PER_HALF` × halves) cells of the displayed
-    /// scan, row-major.
-    pub grid: Vec<u8>,
+    /// The displayed scan's fingerprint (see `fingerprint`), for recognising a side
+    /// scanned twice.
+    pub fingerprint: Vec<u8>,
 }
 
 /// Under this share of inked pixels a page counts as blank.
@@ -70,13 +68,13 @@ impl ScanInfo {
                 (judge(upright, turned), [ink, ink])
             }
         };
-        let cols = GRID_COLS_PER_HALF * if format == Format::A3 { 2 } else { 1 };
+        let cols = fingerprint::COLS_PER_A4 * if format == Format::A3 { 2 } else { 1 };
         ScanInfo {
             index,
             format,
             header,
             ink,
-            grid: grid(img, GRID_ROWS, cols),
+            fingerprint: fingerprint::fingerprint(img, dark, cols),
         }
     }
 
@@ -86,11 +84,6 @@ impl ScanInfo {
         } else {
             1
         }
-    }
-
-    /// The ink grid as it would look with the scan turned by 180°.
-    pub fn turned_grid(&self) -> Vec<u8> {
-        self.grid.iter().rev().copied().collect()
     }
 }
 
@@ -126,19 +119,4 @@ fn ink_share(page: &GrayImage, dark: u8) -> f32 {
     } else {
         inked as f32 / total as f32
     }
-}
-
-fn grid(img: &GrayImage, rows: usize, cols: usize) -> Vec<u8> {
-    let (w, h) = img.dimensions();
-    let mut sums = vec![0u64; rows * cols];
-    let mut counts = vec![0u64; rows * cols];
-    for (x, y, p) in img.enumerate_pixels() {
-        let cell = (y as usize * rows / h as usize) * cols + x as usize * cols / w as usize;
-        sums[cell] += p[0] as u64;
-        counts[cell] += 1;
-    }
-    sums.iter()
-        .zip(&counts)
-        .map(|(s, c)| if *c == 0 { 255 } else { (s / c) as u8 })
-        .collect()
 }

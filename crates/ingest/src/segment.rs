@@ -54,7 +54,81 @@ impl PlannedCopy {
     }
 }
 
-/// Splits one file's scans (in PDF order) into copies. `file` names the file in messages.
+/// Splits one file's scans (in PDF order) into copies. `duplicate_of[i]` describes the
+/// earlier scan that scan `i` repeats, if any: such scans are set aside in copies of
+/// their own, flagged, so that a sheet fed twice neither doubles a copy nor opens a
+/// false one. `file` names the file in messages.
+pub fn plan(scans: &[ScanInfo], duplicate_of: &[Option<String>], file: &str) -> Vec<PlannedCopy> {
+    let is_duplicate = |i: usize| duplicate_of.get(i).is_some_and(Option::is_some);
+    let mut kept = Vec::new();
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for i in 0..scans.len() {
+        match (is_duplicate(i), runs.last_mut()) {
+            (false, _) => kept.push(i),
+            (true, Some(run)) if i > 0 && is_duplicate(i - 1) => run.push(i),
+            (true, _) => runs.push(vec![i]),
+        }
+    }
+    let mut copies: Vec<(usize, PlannedCopy)> = segment_subset(scans, &kept, file)
+        .into_iter()
+        .map(|c| (first_scan(&c), c))
+        .collect();
+    for run in runs {
+        for mut copy in segment_subset(scans, &run, file) {
+            copy.flags.retain(|f| f.kind != FlagKind::HeaderNotFound);
+            for &i in &run {
+                let numbers: Vec<String> = copy
+                    .pages
+                    .iter()
+                    .filter(|p| p.scan == i)
+                    .map(|p| p.number.to_string())
+                    .collect();
+                if numbers.is_empty() {
+                    continue;
+                }
+                let what = duplicate_of[i].as_deref().unwrap_or("an earlier scan");
+                copy.flag(
+                    FlagKind::DuplicateScan,
+                    None,
+                    format!(
+                        "page {} of {file} is the same sheet side as {what}: scanned twice, set aside here (pages {})",
+                        scans[i].index + 1,
+                        numbers.join(", ")
+                    ),
+                );
+            }
+            copy.header_scans.clear();
+            copies.push((first_scan(&copy), copy));
+        }
+    }
+    copies.sort_by_key(|(first, _)| *first);
+    copies.into_iter().map(|(_, c)| c).collect()
+}
+
+fn first_scan(copy: &PlannedCopy) -> usize {
+    copy.pages
+        .iter()
+        .map(|p| p.scan)
+        .min()
+        .unwrap_or(usize::MAX)
+}
+
+/// `segment` over some of the scans; positions in the result refer to `scans`.
+fn segment_subset(scans: &[ScanInfo], subset: &[usize], file: &str) -> Vec<PlannedCopy> {
+    let picked: Vec<ScanInfo> = subset.iter().map(|&i| scans[i].clone()).collect();
+    let mut copies = segment(&picked, file);
+    for copy in &mut copies {
+        for p in &mut copy.pages {
+            p.scan = subset[p.scan];
+        }
+        for s in &mut copy.header_scans {
+            *s = subset[*s];
+        }
+    }
+    copies
+}
+
+/// Splits scans (in PDF order) into copies. `file` names the file in messages.
 pub fn segment(scans: &[ScanInfo], file: &str) -> Vec<PlannedCopy> {
     let mut copies: Vec<PlannedCopy> = Vec::new();
     let mut i = 0;

@@ -4,13 +4,13 @@
 
 use crate::Progress;
 use korrigo_core::media::Stored;
-use korrigo_core::model::{CopyStatus, Flag, FlagKind};
+use korrigo_core::model::{CopyStatus, Flag};
 use korrigo_core::store::{NewCopy, NewPage, NewSourcePdf, Store};
 use korrigo_core::{Error, Result};
-use korrigo_ingest::duplicates::{self, Duplicate};
-use korrigo_ingest::{analyze_file, segment, FileAnalysis, Mode, PlannedCopy, ScanInfo};
+use korrigo_ingest::duplicates;
+use korrigo_ingest::scan::BLANK_INK;
+use korrigo_ingest::{analyze_file, plan, FileAnalysis, Mode, PlannedCopy, ScanInfo};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -87,14 +87,42 @@ pub fn import(
         });
     }
 
+    let background = duplicates::Background::of(
+        files
+            .iter()
+            .flat_map(|f| &f.analysis.scans)
+            .filter(|s| !is_blank(s))
+            .map(|s| s.fingerprint.as_slice()),
+    );
+    let mut seen: duplicates::Index<String> = duplicates::Index::new(background);
+    for (file, index, fingerprint) in store.scan_fingerprints(&req.exam_id)? {
+        seen.add(
+            format!("page {} of {file} (imported before)", index + 1),
+            &fingerprint,
+        );
+    }
     let mut copies: Vec<(usize, PlannedCopy)> = Vec::new();
     for (f, file) in files.iter().enumerate() {
-        for copy in segment(&file.analysis.scans, &file_name(&file.path)) {
-            copies.push((f, copy));
+        let name = file_name(&file.path);
+        let mut duplicate_of = vec![None; file.analysis.scans.len()];
+        for (i, scan) in file.analysis.scans.iter().enumerate() {
+            if is_blank(scan) {
+                continue;
+            }
+            match seen.find(&scan.fingerprint) {
+                Some((original, _)) => duplicate_of[i] = Some(original.clone()),
+                None => seen.add(
+                    format!("page {} of {name}", scan.index + 1),
+                    &scan.fingerprint,
+                ),
+            }
         }
+        copies.extend(
+            plan(&file.analysis.scans, &duplicate_of, &name)
+                .into_iter()
+                .map(|c| (f, c)),
+        );
     }
-    let hashes = scan_hashes(&files, &copies);
-    flag_duplicates(store, &req.exam_id, &files, &mut copies, &hashes)?;
 
     let new_copies: Vec<NewCopy> = copies
         .iter()
@@ -110,7 +138,9 @@ pub fn import(
                     source_index: files[*f].analysis.scans[p.scan].index,
                     half: p.half,
                     rotation: p.rotation,
-                    scan_hash: hashes.get(&(*f, p.scan)).map(|g| duplicates::to_hex(g)),
+                    fingerprint: Some(&files[*f].analysis.scans[p.scan])
+                        .filter(|scan| !is_blank(scan))
+                        .map(|scan| scan.fingerprint.clone()),
                 })
                 .collect(),
         })
@@ -186,91 +216,6 @@ fn file_name(path: &Path) -> String {
     )
 }
 
-/// Each non-blank scan's ink grid turned upright as its sheet was judged, keyed by
-/// (file, scan position).
-fn scan_hashes(
-    files: &[AnalysedFile],
-    copies: &[(usize, PlannedCopy)],
-) -> HashMap<(usize, usize), Vec<u8>> {
-    let mut out = HashMap::new();
-    for (f, copy) in copies {
-        for p in &copy.pages {
-            let scan: &ScanInfo = &files[*f].analysis.scans[p.scan];
-            if scan
-                .ink
-                .iter()
-                .take(scan.halves())
-                .all(|&i| i < korrigo_ingest::scan::BLANK_INK)
-            {
-                continue;
-            }
-            let grid = if p.rotation == 180 {
-                scan.turned_grid()
-            } else {
-                scan.grid.clone()
-            };
-            out.entry((*f, p.scan)).or_insert(grid);
-        }
-    }
-    out
-}
-
-fn flag_duplicates(
-    store: &Store,
-    exam_id: &str,
-    files: &[AnalysedFile],
-    copies: &mut [(usize, PlannedCopy)],
-    hashes: &HashMap<(usize, usize), Vec<u8>>,
-) -> Result<()> {
-    let known: Vec<(String, u32, Vec<u8>)> = store
-        .scan_hashes(exam_id)?
-        .into_iter()
-        .filter_map(|(sha, index, hex)| duplicates::from_hex(&hex).map(|g| (sha, index, g)))
-        .collect();
-    let known_grids: Vec<Vec<u8>> = known.iter().map(|k| k.2.clone()).collect();
-    let mut order: Vec<(usize, usize)> = hashes.keys().copied().collect();
-    order.sort();
-    let new: Vec<Option<Vec<u8>>> = order.iter().map(|k| hashes.get(k).cloned()).collect();
-    let found = duplicates::find(&known_grids, &new);
-    let describe = |f: usize, scan: usize| {
-        format!(
-            "page {} of {}",
-            files[f].analysis.scans[scan].index + 1,
-            file_name(&files[f].path)
-        )
-    };
-    for (key, hit) in order.iter().zip(found) {
-        let Some(hit) = hit else { continue };
-        let original = match hit {
-            Duplicate::Known(i) => format!(
-                "page {} of an earlier import ({})",
-                known[i].1 + 1,
-                &known[i].0[..12]
-            ),
-            Duplicate::New(i) => describe(order[i].0, order[i].1),
-        };
-        let (f, scan) = *key;
-        if let Some((_, copy)) = copies
-            .iter_mut()
-            .find(|(cf, c)| *cf == f && c.pages.iter().any(|p| p.scan == scan))
-        {
-            let numbers: Vec<String> = copy
-                .pages
-                .iter()
-                .filter(|p| p.scan == scan)
-                .map(|p| p.number.to_string())
-                .collect();
-            let first = copy.pages.iter().find(|p| p.scan == scan).map(|p| p.number);
-            copy.flag(
-                FlagKind::DuplicateScan,
-                first,
-                format!(
-                    "{} (pages {}) is the same sheet side as {original}: scanned twice",
-                    describe(f, scan),
-                    numbers.join(", ")
-                ),
-            );
-        }
-    }
-    Ok(())
+fn is_blank(scan: &ScanInfo) -> bool {
+    scan.ink.iter().take(scan.halves()).all(|&i| i < BLANK_INK)
 }

@@ -47,7 +47,10 @@ impl Store {
         if name.is_empty() {
             return Err(Error::validation("an exam needs a name"));
         }
-        if new.pages_per_copy == 0 || !new.pages_per_copy.is_multiple_of(4) || new.pages_per_copy > 400 {
+        if new.pages_per_copy == 0
+            || !new.pages_per_copy.is_multiple_of(4)
+            || new.pages_per_copy > 400
+        {
             return Err(Error::validation(format!(
                 "pages per copy must be a multiple of 4 between 4 and 400 (a copie double has 4 pages), not {}",
                 new.pages_per_copy

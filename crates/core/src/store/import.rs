@@ -30,7 +30,8 @@ pub struct NewPage {
     pub source_index: u32,
     pub half: Half,
     pub rotation: u16,
-    pub scan_hash: Option<String>,
+    /// The scan's fingerprint, for recognising it if it is scanned again.
+    pub fingerprint: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,13 +50,13 @@ impl Store {
         )?)
     }
 
-    /// Perceptual hashes of the scans already in the exam: `(pdf sha256, page index, hash)`,
-    /// one entry per scan.
-    pub fn scan_hashes(&self, exam_id: &str) -> Result<Vec<(String, u32, String)>> {
+    /// Fingerprints of the scans already in the exam, one entry per scan:
+    /// `(file name, 0-based page index, fingerprint)`.
+    pub fn scan_fingerprints(&self, exam_id: &str) -> Result<Vec<(String, u32, Vec<u8>)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT s.sha256, p.source_index, p.scan_hash FROM page p \
-             JOIN source_pdf s ON s.id = p.source_pdf_id WHERE s.exam_id = ?1 AND p.scan_hash IS NOT NULL \
-             ORDER BY s.imported_at, p.source_index",
+            "SELECT s.file_name, p.source_index, p.scan_fingerprint FROM page p \
+             JOIN source_pdf s ON s.id = p.source_pdf_id WHERE s.exam_id = ?1 AND p.scan_fingerprint IS NOT NULL \
+             GROUP BY s.id, p.source_index ORDER BY s.imported_at, s.id, p.source_index",
         )?;
         let rows = stmt.query_map([exam_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -102,9 +103,9 @@ impl Store {
                     ))
                 })?;
                 tx.execute(
-                    "INSERT INTO page (id, copy_id, number, source_pdf_id, source_index, half, rotation, scan_hash) \
+                    "INSERT INTO page (id, copy_id, number, source_pdf_id, source_index, half, rotation, scan_fingerprint) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![new_id().to_string(), id, p.number, source_id, p.source_index, p.half.as_str(), p.rotation, p.scan_hash],
+                    params![new_id().to_string(), id, p.number, source_id, p.source_index, p.half.as_str(), p.rotation, p.fingerprint],
                 )?;
             }
             copy_ids.push(id);

@@ -47,7 +47,7 @@ CREATE TABLE page (
     source_index    INTEGER NOT NULL CHECK (source_index >= 0),
     half            TEXT NOT NULL CHECK (half IN ('full', 'left', 'right')),
     rotation        INTEGER NOT NULL CHECK (rotation IN (0, 90, 180, 270)),
-    scan_hash       TEXT,
+    scan_fingerprint BLOB,
     flags_json      TEXT NOT NULL DEFAULT '[]',
     UNIQUE (copy_id, number)
 );
