@@ -110,7 +110,7 @@ const BLANK_CELL_MEAN: f32 = 2.0;
 
 impl Prepared {
     fn new(raw: &[u8], background: &Background) -> Option<Prepared> {
-        if raw.is_empty() || raw.len() % (ROWS * COLS_PER_A4) != 0 {
+        if raw.is_empty() || !raw.len().is_multiple_of(ROWS * COLS_PER_A4) {
             return None;
         }
         let halves = raw.len() / (ROWS * COLS_PER_A4);

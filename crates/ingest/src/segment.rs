@@ -35,12 +35,14 @@ impl PlannedCopy {
             header_scans: Vec::new(),
         }
     }
-    fn next_number(&self) -> u32 {
-        self.pages
-            .iter()
-            .map(|p| p.number)
-            .max()
-            .map_or(1, |n| n.div_ceil(4) * 4 + 1)
+    /// The number of the first page a scan of `format` adds: A3 scans come by sheets of
+    /// four pages, A4 scans one page at a time.
+    fn next_number(&self, format: Format) -> u32 {
+        let last = self.pages.iter().map(|p| p.number).max();
+        match format {
+            Format::A3 => last.map_or(1, |n| n.div_ceil(4) * 4 + 1),
+            Format::A4 => last.map_or(1, |n| n + 1),
+        }
     }
     fn turned(&self) -> bool {
         self.pages.last().is_some_and(|p| p.rotation == 180)
@@ -145,7 +147,7 @@ pub fn segment(scans: &[ScanInfo], file: &str) -> Vec<PlannedCopy> {
             Some(HeaderAt::Upright) => false,
             _ => copy.turned(),
         };
-        let base = copy.next_number();
+        let base = copy.next_number(scan.format);
         match scan.header {
             Some(HeaderAt::Ambiguous) => copy.flag(
                 FlagKind::HeaderNotFound,
