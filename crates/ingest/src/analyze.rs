@@ -24,6 +24,9 @@ pub enum Mode {
     A4,
 }
 
+/// Pages read per opening of the document (see `analyze_file`).
+const PAGES_PER_OPENING: usize = 32;
+
 /// A scanned page's smallest and largest displayed side, in points (4 in and 24 in).
 const MIN_SIDE_PT: f32 = 288.0;
 const MAX_SIDE_PT: f32 = 1728.0;
@@ -47,12 +50,13 @@ pub fn analyze_file(
     let name = path.display().to_string();
     check_envelope(path)?;
     let engine = Engine::get()?;
-    let doc = engine
-        .pdfium()
-        .load_pdf_from_file(path, None)
-        .map_err(|e| open_error(&name, e))?;
-    let pages = doc.pages();
-    let count = pages.len() as usize;
+    let open = || {
+        engine
+            .pdfium()
+            .load_pdf_from_file(path, None)
+            .map_err(|e| open_error(&name, e))
+    };
+    let count = open()?.pages().len() as usize;
     if count == 0 {
         return Err(Error::corrupt_input(format!(
             "{name}: the PDF has no pages"
@@ -103,26 +107,40 @@ pub fn analyze_file(
                 }
             }
         };
-        for (i, page) in pages.iter().enumerate() {
-            if cancel.load(Ordering::Relaxed) {
-                outcome = Err(Error::cancelled());
-            }
-            if outcome.is_err() || failed.load(Ordering::Relaxed) {
-                break;
-            }
-            let job = check_size(&name, i, &page, mode).and_then(|format| {
-                raster::extract(&page)
-                    .map(|source| (i as u32, format, source))
-                    .map_err(|e| Error::corrupt_input(format!("{name}: page {}: {e}", i + 1)))
-            });
-            match job {
-                Ok(job) => job_tx
-                    .send(job)
-                    .map_err(|_| Error::internal("the scan workers stopped"))?,
-                Err(e) => outcome = Err(e),
-            }
-            while let Ok(r) = result_rx.try_recv() {
-                collect(r, &mut outcome);
+        // pdfium keeps every object it has read until the document is closed: reopening
+        // it every few pages keeps memory flat whatever the size of the batch.
+        'chunks: for start in (0..count).step_by(PAGES_PER_OPENING) {
+            let doc = open()?;
+            let pages = doc.pages();
+            for i in start..(start + PAGES_PER_OPENING).min(count) {
+                if cancel.load(Ordering::Relaxed) {
+                    outcome = Err(Error::cancelled());
+                }
+                if outcome.is_err() || failed.load(Ordering::Relaxed) {
+                    break 'chunks;
+                }
+                let job = pages
+                    .get(i as i32)
+                    .map_err(|e| {
+                        Error::corrupt_input(format!("{name}: page {} cannot be read: {e}", i + 1))
+                    })
+                    .and_then(|page| {
+                        let format = check_size(&name, i, &page, mode)?;
+                        raster::extract(&page)
+                            .map(|source| (i as u32, format, source))
+                            .map_err(|e| {
+                                Error::corrupt_input(format!("{name}: page {}: {e}", i + 1))
+                            })
+                    });
+                match job {
+                    Ok(job) => job_tx
+                        .send(job)
+                        .map_err(|_| Error::internal("the scan workers stopped"))?,
+                    Err(e) => outcome = Err(e),
+                }
+                while let Ok(r) = result_rx.try_recv() {
+                    collect(r, &mut outcome);
+                }
             }
         }
         drop(job_tx);
