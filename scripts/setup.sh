@@ -11,7 +11,8 @@ if [ "$(id -u)" -ne 0 ]; then
   SUDO="sudo"
 fi
 
-PACKAGES=(build-essential pkg-config curl unzip python3 python3-pip
+PACKAGES=(build-essential pkg-config curl unzip python3 python3-pip clang libclang-dev
+  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
   poppler-utils qpdf fonts-dejavu-core)
 
 missing=()

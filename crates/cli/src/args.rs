@@ -83,6 +83,9 @@ pub struct ImportArgs {
     /// Import a file even if it was already imported into this exam.
     #[arg(long)]
     pub force: bool,
+    /// Do not read the name headers: copies are cut by sheet and left unidentified.
+    #[arg(long)]
+    pub no_ocr: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

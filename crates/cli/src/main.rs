@@ -8,6 +8,7 @@ mod run;
 use clap::Parser;
 
 fn main() {
+    korrigo_identify::ocr::ensure_single_threaded();
     let cli = args::Cli::parse();
     let json = cli.json;
     match run::run(cli) {

@@ -115,6 +115,7 @@ fn import(store: &mut Store, args: ImportArgs, as_json: bool) -> Result<()> {
         files: args.files,
         mode,
         force: args.force,
+        read_headers: !args.no_ocr,
     };
     let result = korrigo_station::import::import(
         store,

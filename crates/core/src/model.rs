@@ -138,3 +138,14 @@ pub struct PageSource {
     /// Clockwise degrees that then turn the page upright.
     pub rotation: u16,
 }
+
+/// A student the copy may belong to, as the review desk shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub student_id: String,
+    pub email: Option<String>,
+    pub last_name: String,
+    pub first_name: String,
+    /// 0..1, the matcher's score.
+    pub score: f64,
+}

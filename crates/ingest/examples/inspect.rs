@@ -1,9 +1,10 @@
 //! Prints what the import sees in each scan of a PDF and saves the analysis pictures:
 //! `cargo run -p korrigo-ingest --example inspect -- FILE.pdf [OUT_DIR]`.
 
+use korrigo_ingest::analyze::read_scan;
 use korrigo_ingest::duplicates::{Background, Index};
 use korrigo_ingest::scan::BLANK_INK;
-use korrigo_ingest::{engine::Engine, raster, scan::ScanInfo, Format};
+use korrigo_ingest::{engine::Engine, raster, Format};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,14 +21,19 @@ fn main() {
         } else {
             Format::A4
         };
-        let img = raster::extract(&page)
-            .expect("extract")
-            .decode()
-            .expect("decode");
+        let source = raster::extract(&page).expect("extract");
+        let info = read_scan(i as u32, format, &source).expect("read");
         if let Some(dir) = &out {
-            img.save(format!("{dir}/scan{i:03}.png")).expect("save");
+            source
+                .decode()
+                .expect("decode")
+                .save(format!("{dir}/scan{i:03}.png"))
+                .expect("save");
+            if let Some(png) = &info.header_crop {
+                std::fs::write(format!("{dir}/header{i:03}.png"), png).expect("save");
+            }
         }
-        infos.push(ScanInfo::analyse(i as u32, format, &img));
+        infos.push(info);
     }
     let background = Background::of(
         infos
@@ -42,8 +48,8 @@ fn main() {
             .map(|(i, s)| (*i, s))
             .unwrap_or((0, 0.0));
         println!(
-            "{:3} {:?} header={:?} ink={:.4?} closest earlier scan: {} {:.3}",
-            info.index, info.format, info.header, info.ink, closest.0, closest.1
+            "{:3} {:?} header={:?} band={:?} ink={:.4?} closest earlier scan: {} {:.3}",
+            info.index, info.format, info.header, info.header_band, info.ink, closest.0, closest.1
         );
         seen.add(info.index, &info.fingerprint);
     }

@@ -82,9 +82,7 @@ pub fn analyze_file(
                 if failed.load(Ordering::Relaxed) {
                     continue;
                 }
-                let result = source
-                    .decode()
-                    .map(|img| ScanInfo::analyse(index, format, &img))
+                let result = read_scan(index, format, &source)
                     .map_err(|e| Error::corrupt_input(format!("{name}: page {}: {e}", index + 1)));
                 if result.is_err() {
                     failed.store(true, Ordering::Relaxed);
@@ -154,6 +152,30 @@ pub fn analyze_file(
         page_count: count as u32,
         scans,
     })
+}
+
+/// Analyses one scan and, when it opens a copy, cuts its header zone out.
+pub fn read_scan(
+    index: u32,
+    format: Format,
+    source: &RasterSource,
+) -> std::result::Result<ScanInfo, String> {
+    let img = source.decode()?;
+    let mut scan = ScanInfo::analyse(index, format, &img);
+    let (w_pt, h_pt) = source.page_size_pt();
+    if let Some((region, turned)) = scan.header_region(w_pt, h_pt) {
+        let crop = source.region(Some(region), raster::HEADER_DPI, 4)?;
+        let crop = if turned {
+            image::imageops::rotate180(&crop)
+        } else {
+            crop
+        };
+        let mut png = Vec::new();
+        crop.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .map_err(|e| format!("its header cannot be encoded: {e}"))?;
+        scan.header_crop = Some(png);
+    }
+    Ok(scan)
 }
 
 fn check_size(name: &str, i: usize, page: &PdfPage<'_>, mode: Mode) -> Result<Format> {

@@ -19,6 +19,7 @@ pub struct HeaderBox {
 const A4_HEIGHT_MM: f32 = 297.0;
 const MIN_RULE_SHARE: f32 = 0.55;
 const MIN_BOX_MM: f32 = 12.0;
+const EDGE_MM: f32 = 4.0;
 const MAX_BOX_MM: f32 = 90.0;
 
 /// The header box at the top of `page`, if there is one.
@@ -28,7 +29,13 @@ pub fn find(page: &GrayImage) -> Option<HeaderBox> {
     let (min_gap, max_gap) = ((MIN_BOX_MM * mm) as u32, (MAX_BOX_MM * mm) as u32);
     let top_zone = page.height() / 4;
     let mut best: Option<HeaderBox> = None;
+    // Scanners leave dark borders along the sheet's edges; a printed box never starts
+    // that close to the edge.
+    let edge = (EDGE_MM * mm) as u32;
     for (i, &(top, s_top)) in rules.iter().enumerate() {
+        if top < edge {
+            continue;
+        }
         if top > top_zone {
             break;
         }

@@ -12,6 +12,8 @@ use pdfium_render::prelude::*;
 
 /// Resolution of the analysis pictures, in dots per inch.
 pub const ANALYSIS_DPI: f32 = 36.0;
+/// Resolution of the name header crops kept for reading and for the review desk.
+pub const HEADER_DPI: f32 = 150.0;
 
 /// Where an image sits on the displayed page.
 #[derive(Debug, Clone, Copy)]
@@ -43,16 +45,18 @@ pub enum RasterSource {
         height: u32,
         placement: Placement,
     },
-    Rendered(GrayImage),
+    /// A rendering by pdfium at `dpi` (pages that are not one full-page image).
+    Rendered { image: GrayImage, dpi: f32 },
 }
 
 /// Takes what is needed from a page while holding the engine: the raw image bytes when
-/// the page is one full-page JPEG or CCITT image, else a rendering at `ANALYSIS_DPI`.
+/// the page is one full-page JPEG or CCITT image, else a rendering at `HEADER_DPI` (from
+/// which both the analysis picture and the header crop are cut).
 pub fn extract(page: &PdfPage<'_>) -> Result<RasterSource, String> {
     if let Some(src) = single_image(page) {
         return Ok(src);
     }
-    render_gray(page, ANALYSIS_DPI)
+    render_gray(page, HEADER_DPI)
 }
 
 /// Renders a displayed page in grey at `dpi`.
@@ -68,7 +72,10 @@ pub fn render_gray(page: &PdfPage<'_>, dpi: f32) -> Result<RasterSource, String>
     let img = bitmap
         .as_image()
         .map_err(|e| format!("cannot be rendered: {e}"))?;
-    Ok(RasterSource::Rendered(img.to_luma8()))
+    Ok(RasterSource::Rendered {
+        image: img.to_luma8(),
+        dpi,
+    })
 }
 
 fn single_image(page: &PdfPage<'_>) -> Option<RasterSource> {
@@ -179,25 +186,78 @@ impl Placement {
     }
 }
 
+/// A rectangle of the displayed page, in points from its top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Region {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
 impl RasterSource {
-    /// The displayed page at `ANALYSIS_DPI` to twice that, in grey (255 = paper).
-    pub fn decode(self) -> Result<GrayImage, String> {
+    /// The displayed page's size in points.
+    pub fn page_size_pt(&self) -> (f32, f32) {
         match self {
-            RasterSource::Rendered(img) => Ok(img),
+            RasterSource::Rendered { image, dpi } => (
+                image.width() as f32 * 72.0 / dpi,
+                image.height() as f32 * 72.0 / dpi,
+            ),
+            RasterSource::Jpeg { placement, .. } | RasterSource::CcittG4 { placement, .. } => {
+                (placement.width_pt, placement.height_pt)
+            }
+        }
+    }
+
+    /// The displayed page at `ANALYSIS_DPI` to twice that, in grey (255 = paper).
+    pub fn decode(&self) -> Result<GrayImage, String> {
+        match self {
+            RasterSource::Rendered { image, dpi } => {
+                let k = (*dpi / ANALYSIS_DPI).floor().max(1.0) as u32;
+                Ok(box_reduce(image, k))
+            }
+            _ => self.region(None, ANALYSIS_DPI, 8),
+        }
+    }
+
+    /// A part of the displayed page (all of it when `region` is None) at no less than
+    /// `min_dpi` where the scan allows it, reduced by at most `max_k`.
+    pub fn region(
+        &self,
+        region: Option<Region>,
+        min_dpi: f32,
+        max_k: u32,
+    ) -> Result<GrayImage, String> {
+        match self {
+            RasterSource::Rendered { image, dpi } => {
+                let scale = dpi / 72.0;
+                let r = region.unwrap_or(Region {
+                    x: 0.0,
+                    y: 0.0,
+                    width: image.width() as f32 / scale,
+                    height: image.height() as f32 / scale,
+                });
+                let x = ((r.x * scale).max(0.0) as u32).min(image.width().saturating_sub(1));
+                let y = ((r.y * scale).max(0.0) as u32).min(image.height().saturating_sub(1));
+                let w = ((r.width * scale) as u32).clamp(1, image.width() - x);
+                let h = ((r.height * scale) as u32).clamp(1, image.height() - y);
+                Ok(image::imageops::crop_imm(image, x, y, w, h).to_image())
+            }
             RasterSource::Jpeg {
                 data,
                 width,
                 height,
                 placement,
             } => {
-                let k = reduction(width, height, &placement);
-                let (grid, gw, gh) = decode_jpeg(&data, k)?;
+                let k = reduction(*width, *height, placement, min_dpi, max_k);
+                let (grid, gw, gh) = decode_jpeg(data, k)?;
                 Ok(resample(
                     &grid,
                     gw,
                     gh,
-                    &placement,
-                    image_dpi(width, height, &placement) / k as f32,
+                    placement,
+                    image_dpi(*width, *height, placement) / k as f32,
+                    region,
                 ))
             }
             RasterSource::CcittG4 {
@@ -206,26 +266,47 @@ impl RasterSource {
                 height,
                 placement,
             } => {
-                let k = reduction(width, height, &placement);
-                let (grid, gw, gh) = decode_ccitt(&data, width, height, k)?;
+                let k = reduction(*width, *height, placement, min_dpi, max_k);
+                let (grid, gw, gh) = decode_ccitt(data, *width, *height, k)?;
                 Ok(resample(
                     &grid,
                     gw,
                     gh,
-                    &placement,
-                    image_dpi(width, height, &placement) / k as f32,
+                    placement,
+                    image_dpi(*width, *height, placement) / k as f32,
+                    region,
                 ))
             }
         }
     }
 }
 
-/// Scale factor (a power of two up to 8) keeping at least the analysis resolution for
-/// an image of `width`×`height` pixels over the whole page.
-fn reduction(width: u32, height: u32, placement: &Placement) -> u32 {
+/// Averages `k`×`k` blocks.
+fn box_reduce(img: &GrayImage, k: u32) -> GrayImage {
+    if k <= 1 {
+        return img.clone();
+    }
+    let (w, h) = (img.width() / k, img.height() / k);
+    GrayImage::from_fn(w.max(1), h.max(1), |x, y| {
+        let mut sum = 0u32;
+        for dy in 0..k {
+            for dx in 0..k {
+                sum += img.get_pixel(
+                    (x * k + dx).min(img.width() - 1),
+                    (y * k + dy).min(img.height() - 1),
+                )[0] as u32;
+            }
+        }
+        image::Luma([(sum / (k * k)) as u8])
+    })
+}
+
+/// Scale factor (a power of two up to `max_k`) keeping at least `min_dpi` for an image
+/// of `width`×`height` pixels over the whole page.
+fn reduction(width: u32, height: u32, placement: &Placement, min_dpi: f32, max_k: u32) -> u32 {
     let image_dpi = image_dpi(width, height, placement);
     let mut k = 1;
-    while k < 8 && image_dpi / (2 * k) as f32 >= ANALYSIS_DPI {
+    while k < max_k && image_dpi / (2 * k) as f32 >= min_dpi {
         k *= 2;
     }
     k
@@ -330,16 +411,32 @@ fn add_run(cells: &mut [u32], start: u32, end: u32, k: u32) {
     }
 }
 
-/// Draws the decoded image onto the displayed page at `dpi` (the decoded image's own
-/// resolution, so that no row or column is skipped).
-fn resample(grid: &[u8], gw: u32, gh: u32, placement: &Placement, dpi: f32) -> GrayImage {
+/// Draws the decoded image onto the displayed page (or a region of it) at `dpi` (the
+/// decoded image's own resolution, so that no row or column is skipped).
+fn resample(
+    grid: &[u8],
+    gw: u32,
+    gh: u32,
+    placement: &Placement,
+    dpi: f32,
+    region: Option<Region>,
+) -> GrayImage {
     let scale = dpi / 72.0;
-    let w = (placement.width_pt * scale).round().max(1.0) as u32;
-    let h = (placement.height_pt * scale).round().max(1.0) as u32;
+    let r = region.unwrap_or(Region {
+        x: 0.0,
+        y: 0.0,
+        width: placement.width_pt,
+        height: placement.height_pt,
+    });
+    let w = (r.width * scale).round().max(1.0) as u32;
+    let h = (r.height * scale).round().max(1.0) as u32;
     let mut out = GrayImage::from_pixel(w, h, image::Luma([255]));
     for y in 0..h {
         for x in 0..w {
-            let (px, py) = ((x as f32 + 0.5) / scale, (y as f32 + 0.5) / scale);
+            let (px, py) = (
+                r.x + (x as f32 + 0.5) / scale,
+                r.y + (y as f32 + 0.5) / scale,
+            );
             let Some((u, v)) = placement.unit_point(px, py) else {
                 continue;
             };
@@ -371,10 +468,11 @@ mod tests {
             box_top: 842.0,
             matrix: [1190.5, 0.0, 0.0, 842.0, 0.0, 0.0],
         };
-        assert_eq!(reduction(4961, 3508, &a3), 8);
-        assert_eq!(reduction(3307, 2339, &a3), 4);
-        assert_eq!(reduction(2480, 1754, &a3), 4);
-        assert_eq!(reduction(1654, 1169, &a3), 2);
+        assert_eq!(reduction(4961, 3508, &a3, ANALYSIS_DPI, 8), 8);
+        assert_eq!(reduction(3307, 2339, &a3, ANALYSIS_DPI, 8), 4);
+        assert_eq!(reduction(2480, 1754, &a3, ANALYSIS_DPI, 8), 4);
+        assert_eq!(reduction(1654, 1169, &a3, ANALYSIS_DPI, 8), 2);
+        assert_eq!(reduction(4961, 3508, &a3, 150.0, 8), 2);
     }
 
     #[test]

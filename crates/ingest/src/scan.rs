@@ -5,6 +5,7 @@
 
 use crate::fingerprint;
 use crate::header::{self, dark_threshold};
+use crate::raster::Region;
 use image::{imageops, GrayImage};
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,14 @@ pub struct ScanInfo {
     /// The displayed scan's fingerprint (see `fingerprint`), for recognising a side
     /// scanned twice.
     pub fingerprint: Vec<u8>,
+    /// Where the header box lies on its page, turned upright: its top and bottom as
+    /// shares of the page height.
+    #[serde(skip)]
+    pub header_band: Option<(f32, f32)>,
+    /// The name header zone, upright, as PNG at `HEADER_DPI` (for reading it and for
+    /// the review desk).
+    #[serde(skip)]
+    pub header_crop: Option<Vec<u8>>,
 }
 
 /// Under this share of inked pixels a page counts as blank.
@@ -50,14 +59,15 @@ impl ScanInfo {
     pub fn analyse(index: u32, format: Format, img: &GrayImage) -> ScanInfo {
         let (w, h) = img.dimensions();
         let dark = dark_threshold(img);
-        let (header, ink) = match format {
+        let (upright, turned, ink) = match format {
             Format::A3 => {
                 let left = imageops::crop_imm(img, 0, 0, w / 2, h).to_image();
                 let right = imageops::crop_imm(img, w / 2, 0, w - w / 2, h).to_image();
                 let upright = header::find(&right);
                 let turned = header::find(&imageops::rotate180(&left));
                 (
-                    judge(upright, turned),
+                    upright,
+                    turned,
                     [ink_share(&left, dark), ink_share(&right, dark)],
                 )
             }
@@ -65,9 +75,16 @@ impl ScanInfo {
                 let upright = header::find(img);
                 let turned = header::find(&imageops::rotate180(img));
                 let ink = ink_share(img, dark);
-                (judge(upright, turned), [ink, ink])
+                (upright, turned, [ink, ink])
             }
         };
+        let header = judge(upright, turned);
+        let band = match header {
+            Some(HeaderAt::Upright) => upright,
+            Some(HeaderAt::Turned) => turned,
+            _ => None,
+        }
+        .map(|b| (b.top as f32 / h as f32, b.bottom as f32 / h as f32));
         let cols = fingerprint::COLS_PER_A4 * if format == Format::A3 { 2 } else { 1 };
         ScanInfo {
             index,
@@ -75,7 +92,40 @@ impl ScanInfo {
             header,
             ink,
             fingerprint: fingerprint::fingerprint(img, dark, cols),
+            header_band: band,
+            header_crop: None,
         }
+    }
+
+    /// The displayed region (points) holding the header zone of a page `width_pt` ×
+    /// `height_pt`, and whether it must be turned by 180° to read.
+    pub fn header_region(&self, width_pt: f32, height_pt: f32) -> Option<(Region, bool)> {
+        let (top, bottom) = self.header_band?;
+        let margin = 4.0 / 25.4 * 72.0;
+        let (y0, y1) = (
+            (top * height_pt - margin).max(0.0),
+            (bottom * height_pt + margin).min(height_pt),
+        );
+        let turned = self.header == Some(HeaderAt::Turned);
+        let half_w = if self.format == Format::A3 {
+            width_pt / 2.0
+        } else {
+            width_pt
+        };
+        let x = match (self.format, turned) {
+            (Format::A3, false) => width_pt / 2.0,
+            _ => 0.0,
+        };
+        let y = if turned { height_pt - y1 } else { y0 };
+        Some((
+            Region {
+                x,
+                y,
+                width: half_w,
+                height: y1 - y0,
+            },
+            turned,
+        ))
     }
 
     pub fn halves(&self) -> usize {

@@ -47,6 +47,42 @@ impl PlannedCopy {
     fn turned(&self) -> bool {
         self.pages.last().is_some_and(|p| p.rotation == 180)
     }
+    /// Appends the sheets of `next` (a following copy found to be the same pupil's),
+    /// numbering its pages after this copy's last sheet.
+    pub fn append(&mut self, next: PlannedCopy) {
+        let offset = self
+            .pages
+            .iter()
+            .map(|p| p.number)
+            .max()
+            .map_or(0, |n| n.div_ceil(4) * 4);
+        let shift = |n: u32| n + offset;
+        self.pages
+            .extend(next.pages.into_iter().map(|p| PlannedPage {
+                number: shift(p.number),
+                ..p
+            }));
+        self.flags.retain(|f| f.kind != FlagKind::PageCount);
+        self.flags.extend(
+            next.flags
+                .into_iter()
+                .filter(|f| f.kind != FlagKind::PageCount)
+                .map(|f| Flag {
+                    page: f.page.map(shift),
+                    ..f
+                }),
+        );
+        self.header_scans.extend(next.header_scans);
+        let n = self.pages.len();
+        if !n.is_multiple_of(4) {
+            self.flag(
+                FlagKind::PageCount,
+                None,
+                format!("the copy has {n} pages, not a multiple of 4"),
+            );
+        }
+    }
+
     pub fn flag(&mut self, kind: FlagKind, page: Option<u32>, message: String) {
         self.flags.push(Flag {
             kind,

@@ -89,6 +89,7 @@ fn child(pdf: &Path) {
         files: vec![pdf.to_path_buf()],
         mode: Default::default(),
         force: false,
+        read_headers: false,
     };
     let t = Instant::now();
     let summary =

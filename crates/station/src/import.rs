@@ -2,6 +2,7 @@
 //! flag what is wrong, then store the originals and the copies in one go. A bad file or
 //! a cancel stores nothing; the same file twice is refused unless forced.
 
+use crate::identify;
 use crate::Progress;
 use korrigo_core::media::Stored;
 use korrigo_core::model::{CopyStatus, Flag};
@@ -21,6 +22,8 @@ pub struct ImportRequest {
     pub mode: Mode,
     /// Import a file even if the same bytes were imported into this exam before.
     pub force: bool,
+    /// Read the name headers (OCR) to join sheets and identify copies.
+    pub read_headers: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -124,27 +127,81 @@ pub fn import(
         );
     }
 
-    let new_copies: Vec<NewCopy> = copies
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::cancelled());
+    }
+    let crops: Vec<Option<Vec<u8>>> = copies
         .iter()
-        .map(|(f, c)| NewCopy {
-            status: CopyStatus::NeedsReview,
-            flags: c.flags.clone(),
-            pages: c
+        .map(|(f, c)| {
+            c.header_scans
+                .first()
+                .and_then(|&s| files[*f].analysis.scans[s].header_crop.clone())
+        })
+        .collect();
+    let reads = if req.read_headers {
+        let refs: Vec<Option<&[u8]>> = crops.iter().map(Option::as_deref).collect();
+        identify::read_headers(&refs, &|done, total| progress("headers", done, total))
+    } else {
+        vec![None; crops.len()]
+    };
+    let roster = store.students(&req.exam_id)?;
+    let identified = identify::identify(
+        copies
+            .into_iter()
+            .zip(reads)
+            .zip(crops)
+            .map(|(((file, copy), read), header_crop)| identify::Found {
+                file,
+                copy,
+                read,
+                header_crop,
+            })
+            .collect(),
+        &roster,
+    );
+
+    let mut stored: Vec<Stored> = Vec::new();
+    let mut new_copies: Vec<NewCopy> = Vec::with_capacity(identified.len());
+    for id in &identified {
+        let header_crop = match &id.header_crop {
+            Some(png) => {
+                let s = store.media().put_bytes(png, "png")?;
+                let sha = s.sha256.clone();
+                stored.push(s);
+                Some(sha)
+            }
+            None => None,
+        };
+        let review = id.student_id.is_none() || id.copy.flags.iter().any(|f| f.kind.needs_review());
+        new_copies.push(NewCopy {
+            status: if review {
+                CopyStatus::NeedsReview
+            } else {
+                CopyStatus::Ready
+            },
+            flags: id.copy.flags.clone(),
+            pages: id
+                .copy
                 .pages
                 .iter()
                 .map(|p| NewPage {
                     number: p.number,
-                    source: *f,
-                    source_index: files[*f].analysis.scans[p.scan].index,
+                    source: id.file,
+                    source_index: files[id.file].analysis.scans[p.scan].index,
                     half: p.half,
                     rotation: p.rotation,
-                    fingerprint: Some(&files[*f].analysis.scans[p.scan])
+                    fingerprint: Some(&files[id.file].analysis.scans[p.scan])
                         .filter(|scan| !is_blank(scan))
                         .map(|scan| scan.fingerprint.clone()),
                 })
                 .collect(),
-        })
-        .collect();
+            student_id: id.student_id.clone(),
+            identified_by: id.identified_by,
+            confidence: id.confidence,
+            candidates: id.candidates.clone(),
+            header_crop,
+        });
+    }
     let sources: Vec<NewSourcePdf> = files
         .iter()
         .map(|f| NewSourcePdf {
@@ -155,9 +212,11 @@ pub fn import(
         .collect();
 
     if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        for s in stored.iter().filter(|s| s.created) {
+            let _ = std::fs::remove_file(&s.path);
+        }
         return Err(Error::cancelled());
     }
-    let mut stored: Vec<Stored> = Vec::new();
     let result = (|| {
         for f in &files {
             let s = store.media().put_file(&f.path, "pdf")?;

@@ -3,6 +3,7 @@
 //! returns data or an `Error` with a code from the closed set.
 
 pub mod exam;
+pub mod identify;
 pub mod import;
 pub mod page;
 pub mod roster;

@@ -146,7 +146,7 @@ fn the_same_pdf_twice_is_refused_unless_forced() {
         err.message
     );
     assert_eq!(st.copies().len(), 3);
-    assert_eq!(st.media_files(), 1);
+    assert_eq!(st.media_files_with(Some("pdf")), 1);
 
     let again = st
         .import_with(&[&pdf], true, &AtomicBool::new(false))
@@ -164,5 +164,9 @@ fn the_same_pdf_twice_is_refused_unless_forced() {
             c.flags
         );
     }
-    assert_eq!(st.media_files(), 1, "the original is stored once");
+    assert_eq!(
+        st.media_files_with(Some("pdf")),
+        1,
+        "the original is stored once"
+    );
 }

@@ -2,7 +2,7 @@
 
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{CopyStatus, Flag, Half, IdentifiedBy, PageSource};
+use crate::model::{Candidate, CopyStatus, Flag, Half, IdentifiedBy, PageSource};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -30,12 +30,17 @@ pub struct CopyView {
     pub identified_by: Option<IdentifiedBy>,
     pub confidence: Option<f64>,
     pub flags: Vec<Flag>,
+    /// Best candidates first, for copies that wait for review.
+    pub candidates: Vec<Candidate>,
+    /// sha256 of the header crop PNG in the media store.
+    pub header_crop: Option<String>,
     pub pages: Vec<PageView>,
 }
 
 const COPY_SELECT: &str =
     "SELECT c.id, c.exam_id, c.seq, c.status, c.identified_by, c.confidence, c.flags_json, \
-     s.email, s.last_name, s.first_name FROM copy c LEFT JOIN student s ON s.id = c.student_id";
+     s.email, s.last_name, s.first_name, c.candidates_json, c.header_crop FROM copy c \
+     LEFT JOIN student s ON s.id = c.student_id";
 
 impl Store {
     /// The copies of an exam in scan order, with their pages in reading order.
@@ -132,6 +137,11 @@ fn copy_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CopyRow> {
             identified_by: identified_by.as_deref().and_then(IdentifiedBy::parse),
             confidence: r.get(5)?,
             flags: Vec::new(),
+            candidates: r
+                .get::<_, Option<String>>(10)?
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default(),
+            header_crop: r.get(11)?,
             pages: Vec::new(),
         },
         r.get(6)?,

@@ -3,7 +3,7 @@
 
 use super::{now, Store};
 use crate::error::{Error, Result};
-use crate::model::{new_id, CopyStatus, Flag, Half};
+use crate::model::{new_id, Candidate, CopyStatus, Flag, Half, IdentifiedBy};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -20,6 +20,14 @@ pub struct NewCopy {
     pub status: CopyStatus,
     pub flags: Vec<Flag>,
     pub pages: Vec<NewPage>,
+    /// The student given automatically, with how and how sure.
+    pub student_id: Option<String>,
+    pub identified_by: Option<IdentifiedBy>,
+    pub confidence: Option<f64>,
+    /// The best candidates (for the review desk), best first.
+    pub candidates: Vec<Candidate>,
+    /// sha256 of the header crop PNG in the media store.
+    pub header_crop: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,9 +98,30 @@ impl Store {
         for (i, c) in copies.iter().enumerate() {
             let id = new_id().to_string();
             tx.execute(
-                "INSERT INTO copy (id, exam_id, seq, status, flags_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, exam_id, first_seq + i as i64, c.status.as_str(), serde_json::to_string(&c.flags)?, at],
+                "INSERT INTO copy (id, exam_id, seq, status, flags_json, created_at, student_id, identified_by, \
+                 confidence, candidates_json, header_crop) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    id,
+                    exam_id,
+                    first_seq + i as i64,
+                    c.status.as_str(),
+                    serde_json::to_string(&c.flags)?,
+                    at,
+                    c.student_id,
+                    c.identified_by.map(IdentifiedBy::as_str),
+                    c.confidence,
+                    serde_json::to_string(&c.candidates)?,
+                    c.header_crop
+                ],
             )?;
+            if let (Some(student), Some(how)) = (&c.student_id, c.identified_by) {
+                self.audit_in(
+                    &tx,
+                    "copy.identify",
+                    &id,
+                    json!({ "student": student, "how": how.as_str(), "confidence": c.confidence }),
+                )?;
+            }
             for p in &c.pages {
                 let source_id = source_ids.get(p.source).ok_or_else(|| {
                     Error::internal(format!(

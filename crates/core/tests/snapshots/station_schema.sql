@@ -1,4 +1,4 @@
--- schema version 1
+-- schema version 2
 
 CREATE TABLE audit (
     id              TEXT PRIMARY KEY,
@@ -22,7 +22,7 @@ CREATE TABLE copy (
     anonymous_code  TEXT,
     flags_json      TEXT NOT NULL DEFAULT '[]',
     created_at      TEXT NOT NULL,
-    server_version  INTEGER,
+    server_version  INTEGER, header_crop TEXT,
     UNIQUE (exam_id, seq)
 );
 

@@ -52,6 +52,7 @@ impl Station {
             files: files.iter().map(|p| p.to_path_buf()).collect(),
             mode: Default::default(),
             force,
+            read_headers: true,
         };
         import(&mut self.store, &request, &|_, _, _| {}, cancel)
     }
@@ -60,16 +61,24 @@ impl Station {
         self.store.copies(&self.exam).unwrap()
     }
 
-    /// Files in the media store.
-    pub fn media_files(&self) -> usize {
-        fn count(p: &Path) -> usize {
+    /// Files in the media store (ending with `ext`, or all).
+    pub fn media_files_with(&self, ext: Option<&str>) -> usize {
+        fn count(p: &Path, ext: Option<&str>) -> usize {
             std::fs::read_dir(p).map_or(0, |d| {
                 d.map(|e| e.unwrap().path())
-                    .map(|p| if p.is_dir() { count(&p) } else { 1 })
+                    .map(|p| match (p.is_dir(), ext) {
+                        (true, _) => count(&p, ext),
+                        (false, Some(ext)) => usize::from(p.extension().is_some_and(|e| e == ext)),
+                        (false, None) => 1,
+                    })
                     .sum()
             })
         }
-        count(&self.dir.path().join("data/media"))
+        count(&self.dir.path().join("data/media"), ext)
+    }
+
+    pub fn media_files(&self) -> usize {
+        self.media_files_with(None)
     }
 }
 

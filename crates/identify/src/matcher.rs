@@ -1,0 +1,182 @@
+//! Scoring a header read against every student of the roster, and the gates that decide
+//! when a match may be taken without a human look.
+//!
+//! Names are compared as accent-free capital letters with Jaro-Winkler. Score =
+//! 0.55 × birth date + 0.25 × last name + 0.20 × first name, the birth date counting
+//! only when read whole and equal. A wrong automatic identification is the worst error
+//! the product can make, so every gate leans to review.
+
+use crate::header::HeaderFields;
+use crate::names::letters;
+use korrigo_core::store::Student;
+use serde::{Deserialize, Serialize};
+use strsim::jaro_winkler;
+
+pub const W_DATE: f64 = 0.55;
+pub const W_LAST: f64 = 0.25;
+pub const W_FIRST: f64 = 0.20;
+/// Gates for an automatic identification.
+pub const MIN_LAST: f64 = 0.80;
+pub const MIN_MARGIN: f64 = 0.15;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub student_id: String,
+    pub score: f64,
+    pub last_name: f64,
+    pub first_name: f64,
+    /// The birth date was read and equals the student's.
+    pub birth_date: bool,
+}
+
+/// Every student scored against what the header says, best first.
+pub fn candidates(read: &HeaderFields, roster: &[Student]) -> Vec<Candidate> {
+    let (last, first) = (
+        letters(read.last_name.as_deref().unwrap_or("")),
+        letters(read.first_name.as_deref().unwrap_or("")),
+    );
+    let mut out: Vec<Candidate> = roster
+        .iter()
+        .map(|s| {
+            let (sl, sf) = (letters(&s.last_name), letters(&s.first_name));
+            let straight = (similarity(&last, &sl), similarity(&first, &sf));
+            // Some pupils swap the two fields.
+            let swapped = (similarity(&first, &sl), similarity(&last, &sf));
+            let (ln, fname) = if swapped.0 + swapped.1 > straight.0 + straight.1 + 0.2 {
+                swapped
+            } else {
+                straight
+            };
+            let birth_date = read.birth_date.is_some() && read.birth_date == s.birth_date;
+            Candidate {
+                student_id: s.id.clone(),
+                score: W_DATE * f64::from(u8::from(birth_date)) + W_LAST * ln + W_FIRST * fname,
+                last_name: ln,
+                first_name: fname,
+                birth_date,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.student_id.cmp(&b.student_id))
+    });
+    out
+}
+
+fn similarity(a: &str, b: &str) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        0.0
+    } else {
+        jaro_winkler(a, b)
+    }
+}
+
+/// Why a copy's best candidate may not be taken automatically, if it may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hold {
+    NoCandidate,
+    BirthDate,
+    LastName,
+    Margin,
+    Homonym,
+}
+
+/// The gates: the best candidate passes only with its birth date read and equal, a
+/// last name close enough, a clear lead over the next student, and no namesake in the
+/// class.
+pub fn gate(cands: &[Candidate], roster: &[Student]) -> Result<(), Hold> {
+    let best = cands.first().ok_or(Hold::NoCandidate)?;
+    let second = cands.get(1).map_or(0.0, |c| c.score);
+    let student = roster
+        .iter()
+        .find(|s| s.id == best.student_id)
+        .ok_or(Hold::NoCandidate)?;
+    let namesake = roster.iter().any(|s| {
+        s.id != student.id
+            && letters(&s.last_name) == letters(&student.last_name)
+            && letters(&s.first_name) == letters(&student.first_name)
+    });
+    if namesake {
+        return Err(Hold::Homonym);
+    }
+    if !best.birth_date {
+        return Err(Hold::BirthDate);
+    }
+    if best.last_name < MIN_LAST {
+        return Err(Hold::LastName);
+    }
+    if best.score - second < MIN_MARGIN {
+        return Err(Hold::Margin);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn student(id: &str, last: &str, first: &str, born: &str) -> Student {
+        Student {
+            id: id.into(),
+            last_name: last.into(),
+            first_name: first.into(),
+            birth_date: Some(born.into()),
+            email: None,
+            class: None,
+            group: None,
+        }
+    }
+
+    fn read(last: &str, first: &str, born: Option<&str>) -> HeaderFields {
+        HeaderFields {
+            last_name: Some(last.into()),
+            first_name: Some(first.into()),
+            birth_date: born.map(String::from),
+            ..Default::default()
+        }
+    }
+
+    fn roster() -> Vec<Student> {
+        vec![
+            student("a", "LEFÈVRE", "Zoé", "2008-02-01"),
+            student("b", "LEFEBVRE", "Zoé", "2008-03-01"),
+            student("c", "BEN AMOR", "Mariem", "2009-06-15"),
+        ]
+    }
+
+    #[test]
+    fn a_full_read_passes_the_gates() {
+        let r = roster();
+        let c = candidates(&read("Ben Amor", "MARIEM", Some("2009-06-15")), &r);
+        assert_eq!(c[0].student_id, "c");
+        assert!(c[0].birth_date && c[0].last_name > 0.99);
+        assert_eq!(gate(&c, &r), Ok(()));
+    }
+
+    #[test]
+    fn without_the_birth_date_a_match_waits_for_review() {
+        let r = roster();
+        let c = candidates(&read("LEFEVRE", "Zoe", None), &r);
+        assert_eq!(c[0].student_id, "a");
+        assert_eq!(gate(&c, &r), Err(Hold::BirthDate));
+    }
+
+    #[test]
+    fn namesakes_are_never_automatic() {
+        let mut r = roster();
+        r.push(student("d", "Ben Amor", "Mariem", "2008-01-01"));
+        let c = candidates(&read("BEN AMOR", "Mariem", Some("2009-06-15")), &r);
+        assert_eq!(gate(&c, &r), Err(Hold::Homonym));
+    }
+
+    #[test]
+    fn swapped_fields_are_recognised() {
+        let r = roster();
+        let c = candidates(&read("Mariem", "BEN AMOR", Some("2009-06-15")), &r);
+        assert_eq!(c[0].student_id, "c");
+        assert!(c[0].last_name > 0.99);
+    }
+}

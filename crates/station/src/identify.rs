@@ -1,0 +1,211 @@
+//! Identifying the copies of an import: reading every header crop (in parallel, one OCR
+//! engine per worker), joining consecutive sheets of the same pupil into one copy,
+//! scoring each copy against the roster and assigning students one-to-one over the
+//! exam. Copies that do not pass the gates wait for review with their best candidates.
+
+use korrigo_core::model::{Candidate, IdentifiedBy};
+use korrigo_core::store::Student;
+use korrigo_identify::header::{self, HeaderFields};
+use korrigo_identify::matcher::{self, candidates};
+use korrigo_identify::names::letters;
+use korrigo_ingest::raster::HEADER_DPI;
+use korrigo_ingest::PlannedCopy;
+use rayon::prelude::*;
+use strsim::jaro_winkler;
+
+/// A copy of the import with what is known of its writer.
+#[derive(Debug)]
+pub struct Identified {
+    /// Position of the copy's file in the import.
+    pub file: usize,
+    pub copy: PlannedCopy,
+    /// Header crop PNG of the copy's first sheet.
+    pub header_crop: Option<Vec<u8>>,
+    pub student_id: Option<String>,
+    pub identified_by: Option<IdentifiedBy>,
+    pub confidence: Option<f64>,
+    pub candidates: Vec<Candidate>,
+}
+
+/// Reads the header crops (PNG at the ingest's header resolution), in parallel.
+pub fn read_headers(
+    crops: &[Option<&[u8]>],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Option<HeaderFields>> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = crops.iter().flatten().count();
+    crops
+        .par_iter()
+        .map(|crop| {
+            let png = (*crop)?;
+            let read = header::read(png, HEADER_DPI as u32).ok();
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
+            read
+        })
+        .collect()
+}
+
+/// Whether two consecutive sheets' headers name the same pupil: the two reads spell
+/// nearly the same name (and do not disagree on the birth date), or both reads point to
+/// the same student of the roster by a close last name.
+pub fn same_writer(a: &HeaderFields, b: &HeaderFields, roster: &[Student]) -> bool {
+    let sim = |x: &Option<String>, y: &Option<String>| match (x, y) {
+        (Some(x), Some(y)) => {
+            let (x, y) = (letters(x), letters(y));
+            if x.is_empty() || y.is_empty() {
+                0.0
+            } else {
+                jaro_winkler(&x, &y)
+            }
+        }
+        _ => 0.0,
+    };
+    if let (Some(x), Some(y)) = (&a.birth_date, &b.birth_date) {
+        if x != y {
+            return false;
+        }
+    }
+    let legible = |r: &HeaderFields| {
+        r.confidence >= MIN_CONFIDENCE
+            && [&r.last_name, &r.first_name]
+                .iter()
+                .all(|n| n.as_deref().is_some_and(|n| letters(n).len() >= 2))
+    };
+    if !legible(a) || !legible(b) {
+        return false;
+    }
+    let (last, first) = (
+        sim(&a.last_name, &b.last_name),
+        sim(&a.first_name, &b.first_name),
+    );
+    if last >= SAME_LAST && first >= SAME_FIRST && last + first >= 2.0 * SAME_MEAN {
+        return true;
+    }
+    let best = |read: &HeaderFields| {
+        let cands = candidates(read, roster);
+        let second = cands.get(1).map_or(0.0, |c| c.score);
+        cands.into_iter().next().filter(|c| {
+            c.last_name >= SAME_ROSTER_LAST
+                && c.first_name >= SAME_ROSTER_FIRST
+                && c.score - second >= SAME_ROSTER_MARGIN
+        })
+    };
+    matches!((best(a), best(b)), (Some(x), Some(y)) if x.student_id == y.student_id)
+}
+
+/// How alike two reads of one pupil's name must be (Jaro-Winkler on letters).
+const SAME_LAST: f64 = 0.85;
+const SAME_FIRST: f64 = 0.80;
+const SAME_MEAN: f64 = 0.88;
+/// How close each read must be to one roster student, and how far from the next, to
+/// join two sheets on that student.
+const SAME_ROSTER_LAST: f64 = 0.85;
+const SAME_ROSTER_FIRST: f64 = 0.75;
+const SAME_ROSTER_MARGIN: f64 = 0.10;
+/// Mean OCR confidence (0..100) under which a read joins nothing.
+const MIN_CONFIDENCE: f32 = 50.0;
+
+/// A copy as cut by the import, with the read of its first sheet's header.
+#[derive(Debug)]
+pub struct Found {
+    pub file: usize,
+    pub copy: PlannedCopy,
+    pub read: Option<HeaderFields>,
+    pub header_crop: Option<Vec<u8>>,
+}
+
+/// A copy after joining: every sheet's read.
+struct Joined {
+    file: usize,
+    copy: PlannedCopy,
+    reads: Vec<HeaderFields>,
+    header_crop: Option<Vec<u8>>,
+}
+
+/// Joins, scores and assigns. Set-aside copies (duplicates) have no header read and are
+/// left alone.
+pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
+    let mut joined: Vec<Joined> = Vec::new();
+    for found in copies {
+        if let (Some(read), Some(last)) = (&found.read, joined.last_mut()) {
+            let follows = last.file == found.file && !found.copy.header_scans.is_empty();
+            if follows
+                && last
+                    .reads
+                    .last()
+                    .is_some_and(|prev| same_writer(prev, read, roster))
+            {
+                last.copy.append(found.copy);
+                last.reads.push(read.clone());
+                continue;
+            }
+        }
+        joined.push(Joined {
+            file: found.file,
+            copy: found.copy,
+            reads: found.read.into_iter().collect(),
+            header_crop: found.header_crop,
+        });
+    }
+    let scored: Vec<Vec<matcher::Candidate>> =
+        joined.iter().map(|j| best_of(&j.reads, roster)).collect();
+    let assigned = korrigo_identify::assign::assign(&scored, roster);
+    joined
+        .into_iter()
+        .zip(scored)
+        .zip(assigned)
+        .map(|((j, cands), student_id)| {
+            let confidence = student_id
+                .as_ref()
+                .and_then(|id| cands.iter().find(|c| &c.student_id == id))
+                .map(|c| c.score);
+            Identified {
+                file: j.file,
+                copy: j.copy,
+                header_crop: j.header_crop,
+                identified_by: student_id.as_ref().map(|_| IdentifiedBy::Ocr),
+                student_id,
+                confidence,
+                candidates: cands
+                    .iter()
+                    .take(5)
+                    .filter_map(|c| view(c, roster))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Candidates of a copy read on several sheets: each student's best score.
+fn best_of(reads: &[HeaderFields], roster: &[Student]) -> Vec<matcher::Candidate> {
+    let mut best: Vec<matcher::Candidate> = Vec::new();
+    for read in reads {
+        for c in candidates(read, roster) {
+            match best.iter_mut().find(|b| b.student_id == c.student_id) {
+                Some(b) if b.score >= c.score => {}
+                Some(b) => *b = c,
+                None => best.push(c),
+            }
+        }
+    }
+    best.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.student_id.cmp(&b.student_id))
+    });
+    best
+}
+
+fn view(c: &matcher::Candidate, roster: &[Student]) -> Option<Candidate> {
+    let s = roster.iter().find(|s| s.id == c.student_id)?;
+    Some(Candidate {
+        student_id: s.id.clone(),
+        email: s.email.clone(),
+        last_name: s.last_name.clone(),
+        first_name: s.first_name.clone(),
+        score: (c.score * 1000.0).round() / 1000.0,
+    })
+}
