@@ -1,13 +1,32 @@
 #!/usr/bin/env bash
-# Imports the shared scanned-batch corpus (../shared/corpus) when it is present and scores
-# every batch against its truth: every page at its truth position, no wrong automatic
-# identification. Skipped, saying so, when the corpus is absent.
+# Imports every batch of the shared scanned-batch corpus (../shared/corpus/samples, or the
+# folder given) when it is present, and checks each against its truth with
+# scripts/score_corpus.py: every page at its truth position, nothing joined wrongly, no
+# wrong automatic identification. Skipped, saying so, when the corpus is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${KORRIGO_CORPUS:-../shared/corpus}
-if [ ! -x "$corpus/check_samples.sh" ]; then
-  echo "corpus: $corpus not present, skipped"
+dir=${1:-$corpus/samples}
+if [ ! -d "$dir" ]; then
+  echo "corpus: $dir not present, skipped"
   exit 0
 fi
 cargo build --release --locked -q -p korrigo-cli
-bash "$corpus/check_samples.sh" "$PWD/target/release/korrigo" "${1:-$corpus/samples}"
+bin=$PWD/target/release/korrigo
+export OMP_THREAD_LIMIT=1
+fail=0
+for b in "$dir"/*/; do
+  [ -f "$b/truth.json" ] || continue
+  d=$(mktemp -d)
+  k() { "$bin" --data-dir "$d" --json "$@"; }
+  exam=$(k exam create --name "$(basename "$b")" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  k roster import --exam "$exam" "$b/students.csv" >/dev/null
+  start=$(date +%s.%N)
+  k import --exam "$exam" "$b/batch.pdf" >/dev/null
+  end=$(date +%s.%N)
+  k copies --exam "$exam" >"$d/copies.json"
+  printf "%s (%s s): " "$(basename "$b")" "$(python3 -c "print(round($end - $start, 1))")"
+  python3 scripts/score_corpus.py "$b/truth.json" "$d/copies.json" || fail=1
+  rm -rf "$d"
+done
+exit $fail

@@ -39,6 +39,26 @@ pub enum Command {
     /// Pages of a copy.
     #[command(subcommand)]
     Page(PageCommand),
+    /// List the copies that wait for review, with their candidates and header crop.
+    Review {
+        #[arg(long)]
+        exam: String,
+    },
+    /// Say who wrote a copy.
+    #[command(group(clap::ArgGroup::new("writer").required(true).args(["student", "none"])))]
+    Identify {
+        #[arg(long)]
+        copy: String,
+        /// The student's email, as in the roster.
+        #[arg(long)]
+        student: Option<String>,
+        /// The writer is not on the roster.
+        #[arg(long)]
+        none: bool,
+        /// Give the copy even if the student already has one in the exam (audited).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -81,6 +81,42 @@ pub fn run(cli: Cli) -> Result<()> {
                 print_copies(&copies);
             }
         }
+        Command::Review { exam } => {
+            let items = korrigo_station::review::list(&store, &exam)?;
+            if as_json {
+                output::json(&items);
+            } else {
+                for item in &items {
+                    print_copies(std::slice::from_ref(&item.copy));
+                    for c in &item.copy.candidates {
+                        println!(
+                            "       candidate {:.3}  {} {}  {}",
+                            c.score,
+                            c.last_name,
+                            c.first_name,
+                            c.email.as_deref().unwrap_or("")
+                        );
+                    }
+                    if let Some(p) = &item.header_crop_path {
+                        println!("       header: {}", p.display());
+                    }
+                }
+            }
+        }
+        Command::Identify {
+            copy,
+            student,
+            none: _,
+            force,
+        } => {
+            let copy =
+                korrigo_station::review::identify(&mut store, &copy, student.as_deref(), force)?;
+            if as_json {
+                output::json(&copy);
+            } else {
+                print_copies(std::slice::from_ref(&copy));
+            }
+        }
         Command::Page(PageCommand::Render {
             copy,
             page,
@@ -141,12 +177,11 @@ fn import(store: &mut Store, args: ImportArgs, as_json: bool) -> Result<()> {
 
 fn print_copies(copies: &[CopyView]) {
     for c in copies {
-        let who = c
-            .student
-            .as_ref()
-            .map_or("(unidentified)".to_string(), |s| {
-                format!("{} {}", s.last_name, s.first_name)
-            });
+        let who = match (&c.student, c.unknown_writer) {
+            (Some(s), _) => format!("{} {}", s.last_name, s.first_name),
+            (None, true) => "(not on the roster)".to_string(),
+            (None, false) => "(unidentified)".to_string(),
+        };
         println!(
             "#{:<3} {}  {:<12} {:<28} {} pages",
             c.seq,

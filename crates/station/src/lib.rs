@@ -6,6 +6,7 @@ pub mod exam;
 pub mod identify;
 pub mod import;
 pub mod page;
+pub mod review;
 pub mod roster;
 
 pub use korrigo_core::store::Store;

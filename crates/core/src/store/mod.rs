@@ -6,12 +6,14 @@ mod audit;
 mod copies;
 pub mod db;
 mod exam;
+mod identity;
 mod import;
 mod roster;
 
 pub use audit::AuditEntry;
 pub use copies::{CopyView, PageView, StudentRef};
 pub use exam::{parse_date, Exam, NewExam};
+pub use identity::Writer;
 pub use import::{NewCopy, NewPage, NewSourcePdf, RecordedImport};
 pub use roster::{NewStudent, RosterOutcome, Student};
 

@@ -22,7 +22,7 @@ CREATE TABLE copy (
     anonymous_code  TEXT,
     flags_json      TEXT NOT NULL DEFAULT '[]',
     created_at      TEXT NOT NULL,
-    server_version  INTEGER, header_crop TEXT,
+    server_version  INTEGER, header_crop TEXT, unknown_writer INTEGER NOT NULL DEFAULT 0,
     UNIQUE (exam_id, seq)
 );
 
