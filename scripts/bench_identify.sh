@@ -13,7 +13,8 @@ gen=${KORRIGO_CORPUS:-../shared/corpus}/gen_batch.py
 out=target/bench-identify
 mkdir -p "$out"
 cargo build --release --locked -q -p korrigo-cli
-bin=$PWD/target/release/korrigo
+cp target/release/korrigo "$out/korrigo"
+bin=$PWD/$out/korrigo
 export OMP_THREAD_LIMIT=1
 faults=upside_down,unknown_student,blank_verso
 configs=()

@@ -108,6 +108,9 @@ pub enum FlagKind {
     HeaderNotFound,
     /// A sheet was fed upside down; its pages are shown turned by 180°.
     UpsideDown,
+    /// This copy and the one before it point to the same student but could not be
+    /// joined for sure: maybe one pupil's two sheets.
+    SameStudentAsPrevious,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

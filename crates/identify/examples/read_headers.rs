@@ -6,7 +6,11 @@ fn main() {
     for path in std::env::args().skip(1) {
         let png = std::fs::read(&path).expect("read");
         let t = std::time::Instant::now();
-        let f = korrigo_identify::header::read(&png, 150).expect("read header");
+        let dpi = std::env::var("DPI")
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(150);
+        let f = korrigo_identify::header::read(&png, dpi).expect("read header");
         println!(
             "{path}: {:?} | {:?} | {:?} | {:?} conf {:.0} ({} ms)",
             f.last_name,

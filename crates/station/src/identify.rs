@@ -3,7 +3,7 @@
 //! scoring each copy against the roster and assigning students one-to-one over the
 //! exam. Copies that do not pass the gates wait for review with their best candidates.
 
-use korrigo_core::model::{Candidate, IdentifiedBy};
+use korrigo_core::model::{Candidate, FlagKind, IdentifiedBy};
 use korrigo_core::store::Student;
 use korrigo_identify::header::{self, HeaderFields};
 use korrigo_identify::matcher::{self, candidates};
@@ -103,8 +103,10 @@ const SAME_MEAN: f64 = 0.88;
 /// How close each read must be to one roster student, and how far from the next, to
 /// join two sheets on that student.
 const SAME_ROSTER_LAST: f64 = 0.85;
-const SAME_ROSTER_FIRST: f64 = 0.75;
+const SAME_ROSTER_FIRST: f64 = 0.60;
 const SAME_ROSTER_MARGIN: f64 = 0.10;
+/// Score from which a best candidate shared by two neighbouring copies holds both back.
+const HOLD_MIN_SCORE: f64 = 0.30;
 /// Mean OCR confidence (0..100) under which a read joins nothing.
 const MIN_CONFIDENCE: f32 = 50.0;
 
@@ -152,7 +154,27 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
     }
     let scored: Vec<Vec<matcher::Candidate>> =
         joined.iter().map(|j| best_of(&j.reads, roster)).collect();
-    let assigned = korrigo_identify::assign::assign(&scored, roster);
+    let mut assigned = korrigo_identify::assign::assign(&scored, roster);
+    // Two neighbouring copies whose best candidate is the same student may be one
+    // pupil's two sheets that the reads could not tie: neither is taken automatically.
+    for i in 1..joined.len() {
+        let same_file = joined[i - 1].file == joined[i].file;
+        let best = |k: usize| {
+            scored[k]
+                .first()
+                .filter(|c| c.score >= HOLD_MIN_SCORE)
+                .map(|c| c.student_id.clone())
+        };
+        if same_file && best(i).is_some() && best(i) == best(i - 1) {
+            assigned[i - 1] = None;
+            assigned[i] = None;
+            joined[i].copy.flag(
+                FlagKind::SameStudentAsPrevious,
+                None,
+                "this copy and the one before it both look like the same student's: one copy of two sheets?".into(),
+            );
+        }
+    }
     joined
         .into_iter()
         .zip(scored)
