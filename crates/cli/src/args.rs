@@ -39,6 +39,13 @@ pub enum Command {
     /// Pages of a copy.
     #[command(subcommand)]
     Page(PageCommand),
+    /// Print the exam's QR label sheets (A4, 3 × 8 labels), one label per student.
+    Labels {
+        #[arg(long)]
+        exam: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// List the copies that wait for review, with their candidates and header crop.
     Review {
         #[arg(long)]

@@ -81,6 +81,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 print_copies(&copies);
             }
         }
+        Command::Labels { exam, output } => {
+            let n = korrigo_station::labels::write(&store, &exam, &output)?;
+            if as_json {
+                output::json(&json!({ "labels": n, "path": output }));
+            } else {
+                println!("{n} labels in {}", output.display());
+            }
+        }
         Command::Review { exam } => {
             let items = korrigo_station::review::list(&store, &exam)?;
             if as_json {

@@ -3,7 +3,9 @@
 
 pub mod assign;
 pub mod header;
+pub mod labels;
 pub mod matcher;
 pub mod names;
 pub mod ocr;
+pub mod qr;
 pub mod roster;

@@ -17,7 +17,7 @@ pub struct HeaderBox {
 }
 
 const A4_HEIGHT_MM: f32 = 297.0;
-const MIN_RULE_SHARE: f32 = 0.55;
+const MIN_RULE_SHARE: f32 = 0.45;
 const MIN_BOX_MM: f32 = 12.0;
 const EDGE_MM: f32 = 4.0;
 const MAX_BOX_MM: f32 = 90.0;

@@ -8,6 +8,7 @@ use korrigo_core::store::Student;
 use korrigo_identify::header::{self, HeaderFields};
 use korrigo_identify::matcher::{self, candidates};
 use korrigo_identify::names::letters;
+use korrigo_identify::qr;
 use korrigo_ingest::raster::HEADER_DPI;
 use korrigo_ingest::PlannedCopy;
 use rayon::prelude::*;
@@ -27,23 +28,45 @@ pub struct Identified {
     pub candidates: Vec<Candidate>,
 }
 
-/// Reads the header crops (PNG at the ingest's header resolution), in parallel.
+/// What a header crop says: the QR label's student (if a Korrigo label of this exam is
+/// stuck there) and the handwriting as read.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderRead {
+    pub qr_student: Option<String>,
+    pub fields: Option<HeaderFields>,
+}
+
+/// Reads the header crops (PNG at the ingest's header resolution), in parallel: the QR
+/// label first (exact), the handwriting when there is none.
 pub fn read_headers(
+    exam_id: &str,
     crops: &[Option<&[u8]>],
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Vec<Option<HeaderFields>> {
+) -> Vec<HeaderRead> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = crops.iter().flatten().count();
     crops
         .par_iter()
         .map(|crop| {
-            let png = (*crop)?;
-            let read = header::read(png, HEADER_DPI as u32).ok();
+            let Some(png) = *crop else {
+                return HeaderRead::default();
+            };
+            let qr_student = image::load_from_memory(png).ok().and_then(|img| {
+                qr::read(&img.to_luma8())
+                    .into_iter()
+                    .find(|(exam, _)| exam == exam_id)
+                    .map(|(_, student)| student)
+            });
+            let fields = if qr_student.is_some() {
+                None
+            } else {
+                header::read(png, HEADER_DPI as u32).ok()
+            };
             progress(
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                 total,
             );
-            read
+            HeaderRead { qr_student, fields }
         })
         .collect()
 }
@@ -84,16 +107,7 @@ pub fn same_writer(a: &HeaderFields, b: &HeaderFields, roster: &[Student]) -> bo
     if last >= SAME_LAST && first >= SAME_FIRST && last + first >= 2.0 * SAME_MEAN {
         return true;
     }
-    let best = |read: &HeaderFields| {
-        let cands = candidates(read, roster);
-        let second = cands.get(1).map_or(0.0, |c| c.score);
-        cands.into_iter().next().filter(|c| {
-            c.last_name >= SAME_ROSTER_LAST
-                && c.first_name >= SAME_ROSTER_FIRST
-                && c.score - second >= SAME_ROSTER_MARGIN
-        })
-    };
-    matches!((best(a), best(b)), (Some(x), Some(y)) if x.student_id == y.student_id)
+    matches!((points_to(a, roster), points_to(b, roster)), (Some(x), Some(y)) if x == y)
 }
 
 /// How alike two reads of one pupil's name must be (Jaro-Winkler on letters).
@@ -115,46 +129,92 @@ const MIN_CONFIDENCE: f32 = 50.0;
 pub struct Found {
     pub file: usize,
     pub copy: PlannedCopy,
-    pub read: Option<HeaderFields>,
+    pub read: HeaderRead,
     pub header_crop: Option<Vec<u8>>,
 }
 
-/// A copy after joining: every sheet's read.
+/// A copy after joining: its QR label's student, every sheet's handwriting read.
 struct Joined {
     file: usize,
     copy: PlannedCopy,
+    qr: Option<String>,
     reads: Vec<HeaderFields>,
     header_crop: Option<Vec<u8>>,
 }
 
+/// The roster student a read clearly points to (close last name and first name, clear
+/// lead over the next student), for joining sheets on it.
+fn points_to(read: &HeaderFields, roster: &[Student]) -> Option<String> {
+    let cands = candidates(read, roster);
+    let second = cands.get(1).map_or(0.0, |c| c.score);
+    cands
+        .into_iter()
+        .next()
+        .filter(|c| {
+            c.last_name >= SAME_ROSTER_LAST
+                && c.first_name >= SAME_ROSTER_FIRST
+                && c.score - second >= SAME_ROSTER_MARGIN
+        })
+        .map(|c| c.student_id)
+}
+
+/// Whether the sheet `found` continues the copy `last`.
+fn continues(last: &Joined, found: &Found, qr: &Option<String>, roster: &[Student]) -> bool {
+    if last.file != found.file || found.copy.header_scans.is_empty() {
+        return false;
+    }
+    match (&last.qr, qr, &found.read.fields) {
+        (Some(a), Some(b), _) => a == b,
+        (Some(a), None, Some(read)) => points_to(read, roster).as_ref() == Some(a),
+        (None, None, Some(read)) => last
+            .reads
+            .last()
+            .is_some_and(|prev| same_writer(prev, read, roster)),
+        _ => false,
+    }
+}
+
 /// Joins, scores and assigns. Set-aside copies (duplicates) have no header read and are
-/// left alone.
+/// left alone. A QR label of this exam identifies exactly; its student leaves every
+/// other copy's candidates.
 pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
+    let on_roster = |id: &String| roster.iter().any(|s| &s.id == id);
     let mut joined: Vec<Joined> = Vec::new();
     for found in copies {
-        if let (Some(read), Some(last)) = (&found.read, joined.last_mut()) {
-            let follows = last.file == found.file && !found.copy.header_scans.is_empty();
-            if follows
-                && last
-                    .reads
-                    .last()
-                    .is_some_and(|prev| same_writer(prev, read, roster))
-            {
+        let qr = found.read.qr_student.clone().filter(on_roster);
+        if let Some(last) = joined.last_mut() {
+            if continues(last, &found, &qr, roster) {
                 last.copy.append(found.copy);
-                last.reads.push(read.clone());
+                last.reads.extend(found.read.fields);
                 continue;
             }
         }
         joined.push(Joined {
             file: found.file,
             copy: found.copy,
-            reads: found.read.into_iter().collect(),
+            qr,
+            reads: found.read.fields.into_iter().collect(),
             header_crop: found.header_crop,
         });
     }
-    let scored: Vec<Vec<matcher::Candidate>> =
-        joined.iter().map(|j| best_of(&j.reads, roster)).collect();
-    let mut assigned = korrigo_identify::assign::assign(&scored, roster);
+    let labelled: std::collections::HashSet<&String> =
+        joined.iter().filter_map(|j| j.qr.as_ref()).collect();
+    let others: Vec<Student> = roster
+        .iter()
+        .filter(|s| !labelled.contains(&s.id))
+        .cloned()
+        .collect();
+    let scored: Vec<Vec<matcher::Candidate>> = joined
+        .iter()
+        .map(|j| {
+            if j.qr.is_some() {
+                Vec::new()
+            } else {
+                best_of(&j.reads, &others)
+            }
+        })
+        .collect();
+    let mut assigned = korrigo_identify::assign::assign(&scored, &others);
     // Two neighbouring copies whose best candidate is the same student may be one
     // pupil's two sheets that the reads could not tie: neither is taken automatically.
     for i in 1..joined.len() {
@@ -179,17 +239,21 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
         .into_iter()
         .zip(scored)
         .zip(assigned)
-        .map(|((j, cands), student_id)| {
-            let confidence = student_id
-                .as_ref()
-                .and_then(|id| cands.iter().find(|c| &c.student_id == id))
-                .map(|c| c.score);
+        .map(|((j, cands), by_ocr)| {
+            let (student_id, identified_by, confidence) = match (&j.qr, by_ocr) {
+                (Some(s), _) => (Some(s.clone()), Some(IdentifiedBy::Qr), Some(1.0)),
+                (None, Some(s)) => {
+                    let score = cands.iter().find(|c| c.student_id == s).map(|c| c.score);
+                    (Some(s), Some(IdentifiedBy::Ocr), score)
+                }
+                (None, None) => (None, None, None),
+            };
             Identified {
                 file: j.file,
                 copy: j.copy,
                 header_crop: j.header_crop,
-                identified_by: student_id.as_ref().map(|_| IdentifiedBy::Ocr),
                 student_id,
+                identified_by,
                 confidence,
                 candidates: cands
                     .iter()

@@ -140,9 +140,11 @@ pub fn import(
         .collect();
     let reads = if req.read_headers {
         let refs: Vec<Option<&[u8]>> = crops.iter().map(Option::as_deref).collect();
-        identify::read_headers(&refs, &|done, total| progress("headers", done, total))
+        identify::read_headers(&req.exam_id, &refs, &|done, total| {
+            progress("headers", done, total)
+        })
     } else {
-        vec![None; crops.len()]
+        vec![identify::HeaderRead::default(); crops.len()]
     };
     let roster = store.students(&req.exam_id)?;
     let identified = identify::identify(

@@ -5,6 +5,7 @@
 pub mod exam;
 pub mod identify;
 pub mod import;
+pub mod labels;
 pub mod page;
 pub mod review;
 pub mod roster;
