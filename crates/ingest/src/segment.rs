@@ -198,6 +198,8 @@ pub fn segment(scans: &[ScanInfo], file: &str) -> Vec<PlannedCopy> {
                 Some(base),
                 format!("{}: no name header where a copy starts", label(i)),
             ),
+            // A4 scans carry a header only on a sheet's first page (4k+1).
+            None if scan.format == Format::A4 && base % 4 != 1 => {}
             None => copy.flag(
                 FlagKind::HeaderNotFound,
                 Some(base),
