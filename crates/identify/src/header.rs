@@ -249,9 +249,9 @@ fn date_region(words: &[Word], img: &GrayImage) -> Option<GrayImage> {
         .filter(|w| is_label(&w.text, BORN))
         .max_by_key(|w| w.left + w.width)?;
     let x = label.left + label.width;
-    let pad = label.height;
-    let y = label.top.saturating_sub(pad);
-    let h = (label.height + 2 * pad).min(img.height() - y);
+    // Handwriting sits higher than the printed label's baseline, often by half a line.
+    let y = label.top.saturating_sub(3 * label.height);
+    let h = (label.top + 2 * label.height).min(img.height()) - y;
     (x + 3 * label.height < img.width())
         .then(|| imageops::crop_imm(img, x, y, img.width() - x, h).to_image())
 }
