@@ -30,9 +30,9 @@ pub struct HeaderFields {
 /// on the generated corpus, and about twice as fast.
 const OCR_DPI: u32 = 150;
 
-/// Reads a header crop (PNG bytes, at `crop_dpi`).
-pub fn read(png: &[u8], crop_dpi: u32) -> Result<HeaderFields> {
-    let crop = image::load_from_memory(png)
+/// Reads a header crop (encoded image bytes, at `crop_dpi`).
+pub fn read(crop: &[u8], crop_dpi: u32) -> Result<HeaderFields> {
+    let crop = image::load_from_memory(crop)
         .map_err(|e| Error::corrupt_input(format!("a header crop cannot be decoded: {e}")))?
         .to_luma8();
     let scale = (OCR_DPI as f32 / crop_dpi as f32).max(1.0);

@@ -46,7 +46,7 @@ pub struct ScanInfo {
     /// shares of the page height.
     #[serde(skip)]
     pub header_band: Option<(f32, f32)>,
-    /// The name header zone, upright, as PNG at `HEADER_DPI` (for reading it and for
+    /// The name header zone, upright, as JPEG at `HEADER_DPI` (for reading it and for
     /// the review desk).
     #[serde(skip)]
     pub header_crop: Option<Vec<u8>>,

@@ -20,7 +20,7 @@ pub struct Identified {
     /// Position of the copy's file in the import.
     pub file: usize,
     pub copy: PlannedCopy,
-    /// Header crop PNG of the copy's first sheet.
+    /// Header crop (JPEG) of the copy's first sheet.
     pub header_crop: Option<Vec<u8>>,
     pub student_id: Option<String>,
     pub identified_by: Option<IdentifiedBy>,
@@ -36,7 +36,7 @@ pub struct HeaderRead {
     pub fields: Option<HeaderFields>,
 }
 
-/// Reads the header crops (PNG at the ingest's header resolution), in parallel: the QR
+/// Reads the header crops (JPEG at the ingest's header resolution), in parallel: the QR
 /// label first (exact), the handwriting when there is none.
 pub fn read_headers(
     exam_id: &str,

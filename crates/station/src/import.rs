@@ -15,6 +15,9 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+/// File extension of header crops in the media store.
+pub const HEADER_CROP_EXT: &str = "jpg";
+
 #[derive(Debug, Clone)]
 pub struct ImportRequest {
     pub exam_id: String,
@@ -167,7 +170,7 @@ pub fn import(
     for id in &identified {
         let header_crop = match &id.header_crop {
             Some(png) => {
-                let s = store.media().put_bytes(png, "png")?;
+                let s = store.media().put_bytes(png, HEADER_CROP_EXT)?;
                 let sha = s.sha256.clone();
                 stored.push(s);
                 Some(sha)

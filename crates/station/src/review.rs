@@ -25,7 +25,7 @@ pub fn list(store: &Store, exam_id: &str) -> Result<Vec<ReviewItem>> {
             header_crop_path: copy
                 .header_crop
                 .as_deref()
-                .map(|sha| store.media().path_of(sha, "png")),
+                .map(|sha| store.media().path_of(sha, crate::import::HEADER_CROP_EXT)),
             copy,
         })
         .collect())

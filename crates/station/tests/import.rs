@@ -74,7 +74,11 @@ fn a4_scans_make_one_page_each() {
         expected(&truth)
     );
     assert!(kinds(&got[0]).contains(&FlagKind::UpsideDown));
-    assert!(got[1].flags.is_empty() && got[2].flags.is_empty(), "pages 2-4 of an A4 copy carry no header: {:?}", got[1].flags);
+    assert!(
+        got[1].flags.is_empty() && got[2].flags.is_empty(),
+        "pages 2-4 of an A4 copy carry no header: {:?}",
+        got[1].flags
+    );
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub struct CopyView {
     pub flags: Vec<Flag>,
     /// Best candidates first, for copies that wait for review.
     pub candidates: Vec<Candidate>,
-    /// sha256 of the header crop PNG in the media store.
+    /// sha256 of the header crop (JPEG) in the media store.
     pub header_crop: Option<String>,
     /// The writer is known not to be on the roster.
     pub unknown_writer: bool,

@@ -26,7 +26,7 @@ pub struct NewCopy {
     pub confidence: Option<f64>,
     /// The best candidates (for the review desk), best first.
     pub candidates: Vec<Candidate>,
-    /// sha256 of the header crop PNG in the media store.
+    /// sha256 of the header crop (JPEG) in the media store.
     pub header_crop: Option<String>,
 }
 
