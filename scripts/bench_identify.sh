@@ -2,7 +2,7 @@
 # Identification benchmark: generates class batches with ../shared/corpus/gen_batch.py
 # (several seeds, every font, faults upside_down,unknown_student,blank_verso; A3 and A4;
 # JPEG 200 dpi and CCITT 300 dpi with /Rotate 270; 30-student classes), imports each
-# with header reading and prints, per batch and in all: wrong automatic identifications,
+# with header reading (seeds from $SEEDS, default "1 2 3") and prints, per batch and in all: wrong automatic identifications,
 # the automatically identified share, copies/s of the whole import, peak RSS.
 # Needs: pip install pillow numpy img2pdf pypdf; fonts-dkg-handwriting fonts-humor-sans
 # fonts-comic-neue (the generator's handwriting).
@@ -18,7 +18,7 @@ bin=$PWD/$out/korrigo
 export OMP_THREAD_LIMIT=1
 faults=upside_down,unknown_student,blank_verso
 configs=()
-for seed in 1 2 3; do
+for seed in ${SEEDS:-1 2 3}; do
   for font in dkg humor comic; do
     configs+=("a3-jpeg-$font-$seed|--seed $seed --fonts $font --mode a3 --encoding jpeg --dpi 200")
   done

@@ -151,4 +151,12 @@ pub struct Candidate {
     pub first_name: String,
     /// 0..1, the matcher's score.
     pub score: f64,
+    /// How close the read last and first names are (0..1), and whether the birth date
+    /// was read and equals the student's: why the score is what it is.
+    #[serde(default)]
+    pub last_name_score: f64,
+    #[serde(default)]
+    pub first_name_score: f64,
+    #[serde(default)]
+    pub birth_date_match: bool,
 }

@@ -119,8 +119,10 @@ const SAME_MEAN: f64 = 0.88;
 const SAME_ROSTER_LAST: f64 = 0.85;
 const SAME_ROSTER_FIRST: f64 = 0.60;
 const SAME_ROSTER_MARGIN: f64 = 0.10;
-/// Score from which a best candidate shared by two neighbouring copies holds both back.
-const HOLD_MIN_SCORE: f64 = 0.30;
+/// Score from which a candidate shared by two neighbouring copies holds both back, and
+/// how far down the other's candidates to look.
+const HOLD_MIN_SCORE: f64 = 0.25;
+const HOLD_TOP: usize = 3;
 /// Mean OCR confidence (0..100) under which a read joins nothing.
 const MIN_CONFIDENCE: f32 = 50.0;
 
@@ -218,14 +220,13 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
     // Two neighbouring copies whose best candidate is the same student may be one
     // pupil's two sheets that the reads could not tie: neither is taken automatically.
     for i in 1..joined.len() {
-        let same_file = joined[i - 1].file == joined[i].file;
-        let best = |k: usize| {
-            scored[k]
-                .first()
-                .filter(|c| c.score >= HOLD_MIN_SCORE)
-                .map(|c| c.student_id.clone())
-        };
-        if same_file && best(i).is_some() && best(i) == best(i - 1) {
+        let same_file = joined[i - 1].file == joined[i].file
+            && joined[i].qr.is_none()
+            && joined[i - 1].qr.is_none();
+        if same_file
+            && (shares_student(&scored, &assigned, i - 1, i)
+                || shares_student(&scored, &assigned, i, i - 1))
+        {
             assigned[i - 1] = None;
             assigned[i] = None;
             joined[i].copy.flag(
@@ -265,6 +266,31 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
         .collect()
 }
 
+/// Whether copy `a`'s student (assigned, or its best candidate) is also among copy
+/// `b`'s first candidates while `b` has no other student assigned: the two may be one
+/// pupil's sheets.
+fn shares_student(
+    scored: &[Vec<matcher::Candidate>],
+    assigned: &[Option<String>],
+    a: usize,
+    b: usize,
+) -> bool {
+    let student = assigned[a].clone().or_else(|| {
+        scored[a]
+            .first()
+            .filter(|c| c.score >= HOLD_MIN_SCORE)
+            .map(|c| c.student_id.clone())
+    });
+    let Some(student) = student else { return false };
+    if assigned[b].as_ref().is_some_and(|s| s != &student) {
+        return false;
+    }
+    scored[b]
+        .iter()
+        .take(HOLD_TOP)
+        .any(|c| c.student_id == student && c.score >= HOLD_MIN_SCORE)
+}
+
 /// Candidates of a copy read on several sheets: each student's best score.
 fn best_of(reads: &[HeaderFields], roster: &[Student]) -> Vec<matcher::Candidate> {
     let mut best: Vec<matcher::Candidate> = Vec::new();
@@ -292,6 +318,13 @@ fn view(c: &matcher::Candidate, roster: &[Student]) -> Option<Candidate> {
         email: s.email.clone(),
         last_name: s.last_name.clone(),
         first_name: s.first_name.clone(),
-        score: (c.score * 1000.0).round() / 1000.0,
+        score: round3(c.score),
+        last_name_score: round3(c.last_name),
+        first_name_score: round3(c.first_name),
+        birth_date_match: c.birth_date,
     })
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
