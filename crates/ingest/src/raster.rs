@@ -248,34 +248,20 @@ impl RasterSource {
                 width,
                 height,
                 placement,
-            } => {
-                let k = reduction(*width, *height, placement, min_dpi, max_k);
-                let (grid, gw, gh) = decode_jpeg(data, k)?;
-                Ok(resample(
-                    &grid,
-                    gw,
-                    gh,
-                    placement,
-                    image_dpi(*width, *height, placement) / k as f32,
-                    region,
-                ))
             }
-            RasterSource::CcittG4 {
+            | RasterSource::CcittG4 {
                 data,
                 width,
                 height,
                 placement,
             } => {
                 let k = reduction(*width, *height, placement, min_dpi, max_k);
-                let (grid, gw, gh) = decode_ccitt(data, *width, *height, k)?;
-                Ok(resample(
-                    &grid,
-                    gw,
-                    gh,
-                    placement,
-                    image_dpi(*width, *height, placement) / k as f32,
-                    region,
-                ))
+                let (grid, gw, gh) = match self {
+                    RasterSource::Jpeg { .. } => decode_jpeg(data, k)?,
+                    _ => decode_ccitt(data, *width, *height, k)?,
+                };
+                let dpi = image_dpi(*width, *height, placement) / k as f32;
+                Ok(resample(&grid, gw, gh, placement, dpi, region))
             }
         }
     }

@@ -73,6 +73,11 @@ impl PlannedCopy {
                 }),
         );
         self.header_scans.extend(next.header_scans);
+        self.check_page_count();
+    }
+
+    /// Flags a page count that is not a multiple of 4 (a copie double has 4 pages).
+    fn check_page_count(&mut self) {
         let n = self.pages.len();
         if !n.is_multiple_of(4) {
             self.flag(
@@ -304,12 +309,5 @@ fn finish(copy: &mut PlannedCopy) {
     for n in blank {
         copy.flag(FlagKind::BlankPage, Some(n), format!("page {n} is blank"));
     }
-    let n = copy.pages.len();
-    if !n.is_multiple_of(4) {
-        copy.flag(
-            FlagKind::PageCount,
-            None,
-            format!("the copy has {n} pages, not a multiple of 4"),
-        );
-    }
+    copy.check_page_count();
 }
