@@ -37,11 +37,13 @@ pub struct HeaderRead {
 }
 
 /// Reads the header crops (JPEG at the ingest's header resolution), in parallel: the QR
-/// label first (exact), the handwriting when there is none.
+/// label first (exact), the handwriting when there is none. Stops reading (leaving
+/// the rest unread) once `cancel` is set; the caller then drops the import.
 pub fn read_headers(
     exam_id: &str,
     crops: &[Option<&[u8]>],
     progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &std::sync::atomic::AtomicBool,
 ) -> Vec<HeaderRead> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = crops.iter().flatten().count();
@@ -51,6 +53,9 @@ pub fn read_headers(
             let Some(png) = *crop else {
                 return HeaderRead::default();
             };
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return HeaderRead::default();
+            }
             let qr_student = image::load_from_memory(png).ok().and_then(|img| {
                 qr::read(&img.to_luma8())
                     .into_iter()

@@ -143,12 +143,18 @@ pub fn import(
         .collect();
     let reads = if req.read_headers {
         let refs: Vec<Option<&[u8]>> = crops.iter().map(Option::as_deref).collect();
-        identify::read_headers(&req.exam_id, &refs, &|done, total| {
-            progress("headers", done, total)
-        })
+        identify::read_headers(
+            &req.exam_id,
+            &refs,
+            &|done, total| progress("headers", done, total),
+            cancel,
+        )
     } else {
         vec![identify::HeaderRead::default(); crops.len()]
     };
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::cancelled());
+    }
     let roster = store.students(&req.exam_id)?;
     let identified = identify::identify(
         copies
