@@ -185,13 +185,18 @@ fn import(store: &mut Store, args: ImportArgs, as_json: bool) -> Result<()> {
 
 fn print_copies(copies: &[CopyView]) {
     for c in copies {
+        let how = match (c.identified_by, c.confidence) {
+            (Some(by), Some(conf)) => format!(" ({} {conf:.2})", by.as_str()),
+            (Some(by), None) => format!(" ({})", by.as_str()),
+            _ => String::new(),
+        };
         let who = match (&c.student, c.unknown_writer) {
-            (Some(s), _) => format!("{} {}", s.last_name, s.first_name),
+            (Some(s), _) => format!("{} {}{how}", s.last_name, s.first_name),
             (None, true) => "(not on the roster)".to_string(),
             (None, false) => "(unidentified)".to_string(),
         };
         println!(
-            "#{:<3} {}  {:<12} {:<28} {} pages",
+            "#{:<3} {}  {:<12} {:<40} {} pages",
             c.seq,
             short(&c.id),
             c.status.as_str(),
