@@ -51,6 +51,15 @@ pub enum Command {
         #[arg(long)]
         exam: String,
     },
+    /// Append the sheets of one copy to another (one pupil's sheets left apart).
+    Join {
+        /// The copy whose sheets move (it disappears).
+        #[arg(long)]
+        copy: String,
+        /// The copy that receives them, after its last sheet.
+        #[arg(long)]
+        into: String,
+    },
     /// Say who wrote a copy.
     #[command(group(clap::ArgGroup::new("writer").required(true).args(["student", "none"])))]
     Identify {

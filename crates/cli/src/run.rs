@@ -111,6 +111,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Join { copy, into } => {
+            let joined = korrigo_station::review::join(&mut store, &into, &copy)?;
+            if as_json {
+                output::json(&joined);
+            } else {
+                print_copies(std::slice::from_ref(&joined));
+            }
+        }
         Command::Identify {
             copy,
             student,

@@ -52,3 +52,10 @@ pub fn identify(
     store.identify_copy(copy_id, &writer, force)?;
     store.copy(copy_id)
 }
+
+/// Appends the sheets of copy `from` to copy `into` (one pupil's sheets the import left
+/// apart) and returns the joined copy.
+pub fn join(store: &mut Store, into: &str, from: &str) -> Result<CopyView> {
+    store.join_copies(into, from)?;
+    store.copy(into)
+}

@@ -109,3 +109,38 @@ fn bad_rows_refuse_the_file_unless_accepted() {
     assert_eq!(partial.added, 2);
     assert_eq!(partial.rejected.len(), 2);
 }
+
+#[test]
+fn sheets_left_apart_are_joined_at_the_review_desk() {
+    let mut st = Station::new();
+    let (pdf, truth) = write(
+        &st,
+        "two.pdf",
+        &spec(
+            Mode::A3,
+            Encoding::Jpeg { quality: 80 },
+            100,
+            vec![korrigo_fixtures::CopySpec::plain(2)],
+        ),
+    );
+    st.import(&[&pdf]).unwrap();
+    let got = st.copies();
+    assert_eq!(got.len(), 2, "scribbled headers cannot be tied");
+    let joined = review::join(&mut st.store, &got[0].id, &got[1].id).unwrap();
+    assert_eq!(positions(&joined), expected(&truth)[0]);
+    assert_eq!(st.copies().len(), 1);
+    let audit = st.store.audit_of(&got[0].id).unwrap();
+    assert_eq!(audit.last().unwrap().action, "copy.join");
+    assert_eq!(
+        review::join(&mut st.store, &got[0].id, &got[1].id)
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        review::join(&mut st.store, &got[0].id, &got[0].id)
+            .unwrap_err()
+            .code,
+        ErrorCode::Validation
+    );
+}

@@ -8,6 +8,7 @@ pub mod db;
 mod exam;
 mod identity;
 mod import;
+mod join;
 mod roster;
 
 pub use audit::AuditEntry;
