@@ -141,8 +141,10 @@ fn two_sheets_of_one_copy_each_carry_a_header() {
     let (pdf, truth) = write(&st, "two.pdf", &spec(Mode::A3, JPEG, 150, copies));
     st.import(&[&pdf]).unwrap();
     let got = st.copies();
-    // Until the header is read, each sheet with a header starts a copy: the two sheets
-    // of the first copy come out as two copies of four pages, in order.
+    // The generator's scribbled headers cannot be read, so nothing ties the two sheets:
+    // each sheet with a header starts a copy, and the first copy's sheets come out as
+    // two copies of four pages, in order (sheets are joined by reading names, tested
+    // on the corpus and with QR labels).
     let truth_pages = &expected(&truth)[0];
     assert_eq!(got.len(), 3);
     assert_eq!(positions(&got[0]), truth_pages[..4].to_vec());
