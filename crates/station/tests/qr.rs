@@ -1,7 +1,7 @@
 //! QR labels end to end: the label sheet is printed (rendered), labels are stuck on the
 //! name headers of generated copies, the copies are scanned (skew, noise, a sheet fed
 //! upside down, JPEG or bitonal CCITT with /Rotate 270) and imported: each copy is
-//! identified exactly by its label.
+//! identified exactly by its label, and two labelled sheets of one pupil are joined.
 
 mod common;
 
@@ -42,14 +42,26 @@ fn labelled_class(encoding: Encoding, rotate270: bool) {
     // Copy k carries the label of roster student k (in the roster's order).
     let students = st.store.students(&exam).unwrap();
     let mut copies = plain(3);
+    copies[1].sheets = 2;
     copies[2].upside_down = true;
     let mut spec = spec(Mode::A3, encoding, dpi, copies);
     spec.rotate270 = rotate270;
     let (_, truth) = korrigo_fixtures::plan(&spec);
-    let first_scans: Vec<u32> = truth.copies.iter().map(|c| c.pages[0].pdf_index).collect();
+    // Every sheet's first page (P1, P5) carries its pupil's label.
+    let rectos: Vec<(u32, usize)> = truth
+        .copies
+        .iter()
+        .enumerate()
+        .flat_map(|(k, c)| {
+            c.pages
+                .iter()
+                .filter(|p| p.number % 4 == 1)
+                .map(move |p| (p.pdf_index, k))
+        })
+        .collect();
     let pdf = st.path("labelled.pdf");
     korrigo_fixtures::write_decorated_batch(&spec, &pdf, &|index, _, sheet| {
-        if let Some(k) = first_scans.iter().position(|&s| s as usize == index) {
+        if let Some(&(_, k)) = rectos.iter().find(|(s, _)| *s as usize == index) {
             // On P1 (the right half of an upright recto), over the name fields.
             let (x, y) = (sheet.width() / 2 + px(122.0), px(13.0));
             imageops::overlay(sheet, &label(k), x as i64, y as i64);
@@ -58,7 +70,11 @@ fn labelled_class(encoding: Encoding, rotate270: bool) {
     .unwrap();
     st.import(&[&pdf]).unwrap();
     let got = st.copies();
-    assert_eq!(got.len(), 3);
+    assert_eq!(got.len(), 3, "the two labelled sheets of copy 1 are joined");
+    assert_eq!(
+        got.iter().map(positions).collect::<Vec<_>>(),
+        expected(&truth)
+    );
     for (k, copy) in got.iter().enumerate() {
         assert_eq!(
             copy.identified_by,
