@@ -81,9 +81,14 @@ impl MediaStore {
         })
     }
 
+    /// The sha256 of bytes: the name `put_bytes` will give them.
+    pub fn digest_bytes(bytes: &[u8]) -> String {
+        hex::encode(Sha256::digest(bytes))
+    }
+
     /// Stores bytes under their digest.
     pub fn put_bytes(&self, bytes: &[u8], ext: &str) -> Result<Stored> {
-        let sha256 = hex::encode(Sha256::digest(bytes));
+        let sha256 = Self::digest_bytes(bytes);
         let path = self.path_of(&sha256, ext);
         if path.exists() {
             return Ok(Stored {

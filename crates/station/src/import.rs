@@ -4,7 +4,7 @@
 
 use crate::identify;
 use crate::Progress;
-use korrigo_core::media::Stored;
+use korrigo_core::media::{MediaStore, Stored};
 use korrigo_core::model::{CopyStatus, Flag};
 use korrigo_core::store::{NewCopy, NewPage, NewSourcePdf, Store};
 use korrigo_core::{Error, Result};
@@ -66,7 +66,7 @@ pub fn import(
     let mut files: Vec<AnalysedFile> = Vec::new();
     for path in &req.files {
         let name = path.display().to_string();
-        let sha256 = korrigo_core::media::MediaStore::digest_file(path)?;
+        let sha256 = MediaStore::digest_file(path)?;
         if files.iter().any(|f| f.sha256 == sha256) {
             return Err(Error::validation(format!(
                 "{name} is given twice (same content as another file of this import)"
@@ -171,18 +171,9 @@ pub fn import(
         &roster,
     );
 
-    let mut stored: Vec<Stored> = Vec::new();
     let mut new_copies: Vec<NewCopy> = Vec::with_capacity(identified.len());
     for id in &identified {
-        let header_crop = match &id.header_crop {
-            Some(png) => {
-                let s = store.media().put_bytes(png, HEADER_CROP_EXT)?;
-                let sha = s.sha256.clone();
-                stored.push(s);
-                Some(sha)
-            }
-            None => None,
-        };
+        let header_crop = id.header_crop.as_deref().map(MediaStore::digest_bytes);
         let review = id.student_id.is_none() || id.copy.flags.iter().any(|f| f.kind.needs_review());
         new_copies.push(NewCopy {
             status: if review {
@@ -223,12 +214,15 @@ pub fn import(
         .collect();
 
     if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-        for s in stored.iter().filter(|s| s.created) {
-            let _ = std::fs::remove_file(&s.path);
-        }
         return Err(Error::cancelled());
     }
+    // Files first, then every row in one transaction; on any failure the files this
+    // import created are removed, so nothing is left half-written.
+    let mut stored: Vec<Stored> = Vec::new();
     let result = (|| {
+        for crop in identified.iter().filter_map(|id| id.header_crop.as_deref()) {
+            stored.push(store.media().put_bytes(crop, HEADER_CROP_EXT)?);
+        }
         for f in &files {
             let s = store.media().put_file(&f.path, "pdf")?;
             if s.sha256 != f.sha256 {
