@@ -36,12 +36,14 @@ pub struct CopyView {
     pub header_crop: Option<String>,
     /// The writer is known not to be on the roster.
     pub unknown_writer: bool,
+    /// Who is to grade it (set by dispatch).
+    pub corrector: Option<String>,
     pub pages: Vec<PageView>,
 }
 
 const COPY_SELECT: &str =
     "SELECT c.id, c.exam_id, c.seq, c.status, c.identified_by, c.confidence, c.flags_json, \
-     s.email, s.last_name, s.first_name, c.candidates_json, c.header_crop, c.unknown_writer FROM copy c \
+     s.email, s.last_name, s.first_name, c.candidates_json, c.header_crop, c.unknown_writer, c.corrector FROM copy c \
      LEFT JOIN student s ON s.id = c.student_id";
 
 impl Store {
@@ -145,6 +147,7 @@ fn copy_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CopyRow> {
                 .unwrap_or_default(),
             header_crop: r.get(11)?,
             unknown_writer: r.get(12)?,
+            corrector: r.get(13)?,
             pages: Vec::new(),
         },
         r.get(6)?,

@@ -1,5 +1,6 @@
 //! Exams: a name, a date, how many A4 pages a copy is expected to have.
 
+use super::outbox::Change;
 use super::{now, Store};
 use crate::error::{Error, Result};
 use crate::model::new_id;
@@ -75,12 +76,7 @@ impl Store {
             "INSERT INTO exam (id, name, date, subject, pages_per_copy, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![exam.id, exam.name, exam.date, exam.subject, exam.pages_per_copy, exam.created_at],
         )?;
-        self.audit_in(
-            &tx,
-            "exam.create",
-            &exam.id,
-            json!({ "name": exam.name, "pages_per_copy": exam.pages_per_copy }),
-        )?;
+        self.log_in(&tx, Change::new("exam.create", &exam.id, json!(exam)))?;
         tx.commit()?;
         Ok(exam)
     }

@@ -1,9 +1,11 @@
 //! Setting who wrote a copy by hand (the review desk), audited: who, how, when, and
 //! whether a student already holding a copy was forced.
 
+use super::outbox::Change;
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{CopyStatus, Flag, IdentifiedBy};
+use crate::grading::CopyEvent;
+use crate::model::{Flag, IdentifiedBy};
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
@@ -20,24 +22,16 @@ impl Store {
     /// of the exam, unless `force` (which the audit records).
     pub fn identify_copy(&mut self, copy_id: &str, writer: &Writer, force: bool) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
-        let (exam_id, previous, flags, status): (String, Option<String>, String, String) = tx
+        let (exam_id, previous, flags): (String, Option<String>, String) = tx
             .query_row(
-                "SELECT exam_id, student_id, flags_json, status FROM copy WHERE id = ?1",
+                "SELECT exam_id, student_id, flags_json FROM copy WHERE id = ?1",
                 [copy_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?
             .ok_or_else(|| {
                 Error::not_found(format!("no copy with id {copy_id} on this station"))
             })?;
-        if matches!(
-            CopyStatus::parse(&status),
-            Some(CopyStatus::Leased | CopyStatus::Graded)
-        ) {
-            return Err(Error::conflict(format!(
-                "copy {copy_id} is {status}: its writer can no longer be changed here"
-            )));
-        }
         let flags: Vec<Flag> = serde_json::from_str(&flags)?;
         let open_flags = flags.iter().any(|f| f.kind.needs_review());
         let (student, unknown) = match writer {
@@ -58,21 +52,25 @@ impl Store {
             }
             Writer::Unknown => (None, true),
         };
-        let status = if open_flags || unknown {
-            CopyStatus::NeedsReview
+        let event = if open_flags || unknown {
+            CopyEvent::Flag
         } else {
-            CopyStatus::Ready
+            CopyEvent::Resolve
         };
+        self.move_copy_in(&tx, copy_id, event)?;
         tx.execute(
-            "UPDATE copy SET student_id = ?2, identified_by = ?3, confidence = NULL, unknown_writer = ?4, status = ?5 \
-             WHERE id = ?1",
-            params![copy_id, student, IdentifiedBy::Manual.as_str(), unknown, status.as_str()],
+            "UPDATE copy SET student_id = ?2, identified_by = ?3, confidence = NULL, unknown_writer = ?4 WHERE id = ?1",
+            params![copy_id, student, IdentifiedBy::Manual.as_str(), unknown],
         )?;
-        self.audit_in(
+        self.log_in(
             &tx,
-            "copy.identify",
-            copy_id,
-            json!({ "student": student, "unknown_writer": unknown, "how": "manual", "forced": force, "previous": previous }),
+            Change {
+                name: "copy.identify",
+                target: copy_id,
+                args: json!({ "copy_id": copy_id, "student": student, "unknown_writer": unknown, "how": "manual", "forced": force, "previous": previous }),
+                base_version: None,
+                lease_token: None,
+            },
         )?;
         tx.commit()?;
         Ok(())

@@ -1,6 +1,7 @@
 //! Recording an import: the source PDFs, the copies and pages cut from them, and the
 //! audit row, all in one transaction. A failure leaves the exam as it was.
 
+use super::outbox::Change;
 use super::{now, Store};
 use crate::error::{Error, Result};
 use crate::model::{new_id, Candidate, CopyStatus, Flag, Half, IdentifiedBy};
@@ -115,11 +116,13 @@ impl Store {
                 ],
             )?;
             if let (Some(student), Some(how)) = (&c.student_id, c.identified_by) {
-                self.audit_in(
+                self.log_in(
                     &tx,
-                    "copy.identify",
-                    &id,
-                    json!({ "student": student, "how": how.as_str(), "confidence": c.confidence }),
+                    Change::new(
+                        "copy.identify",
+                        &id,
+                        json!({ "copy_id": id, "student": student, "how": how.as_str(), "confidence": c.confidence }),
+                    ),
                 )?;
             }
             for p in &c.pages {
@@ -143,11 +146,13 @@ impl Store {
             .iter()
             .map(|s| json!({ "file": s.file_name, "sha256": s.sha256, "pages": s.pages }))
             .collect();
-        self.audit_in(
+        self.log_in(
             &tx,
-            "import",
-            exam_id,
-            json!({ "files": files, "copies": copies.len() }),
+            Change::new(
+                "import",
+                exam_id,
+                json!({ "exam_id": exam_id, "files": files, "copies": copy_ids }),
+            ),
         )?;
         tx.commit()?;
         Ok(RecordedImport {

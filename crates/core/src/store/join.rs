@@ -1,6 +1,7 @@
 //! Joining two copies at the review desk: the sheets of one copy appended to another
 //! (one pupil's sheets that the import could not tie), in one audited transaction.
 
+use super::outbox::Change;
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{CopyStatus, Flag, FlagKind};
@@ -40,6 +41,17 @@ impl Store {
                     "copy {id} is {status}: it can no longer be joined"
                 )));
             }
+        }
+        let graded: i64 = tx.query_row(
+            "SELECT (SELECT COUNT(*) FROM score WHERE copy_id = ?1) + \
+                    (SELECT COUNT(*) FROM annotation WHERE copy_id = ?1 AND deleted = 0)",
+            [from],
+            |r| r.get(0),
+        )?;
+        if graded > 0 {
+            return Err(Error::conflict(format!(
+                "copy {from} already carries scores or annotations: it can no longer be joined"
+            )));
         }
         let last: u32 = tx.query_row(
             "SELECT COALESCE(MAX(number), 0) FROM page WHERE copy_id = ?1",
@@ -87,11 +99,13 @@ impl Store {
             params![into, serde_json::to_string(&flags)?],
         )?;
         tx.execute("DELETE FROM copy WHERE id = ?1", [from])?;
-        self.audit_in(
+        self.log_in(
             &tx,
-            "copy.join",
-            into,
-            json!({ "from": from, "pages": moved, "first_page": offset + 1 }),
+            Change::new(
+                "copy.join",
+                into,
+                json!({ "into": into, "from": from, "pages": moved, "first_page": offset + 1 }),
+            ),
         )?;
         tx.commit()?;
         Ok(())

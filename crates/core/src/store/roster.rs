@@ -1,6 +1,7 @@
 //! The class roster of an exam. Re-importing a roster updates students in place (matched
 //! by email, else by name and birth date), never duplicates them.
 
+use super::outbox::Change;
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::new_id;
@@ -117,7 +118,7 @@ impl Store {
                 }
             }
         }
-        self.audit_in(&tx, "roster.import", exam_id, json!(out))?;
+        self.log_in(&tx, Change::new("roster.import", exam_id, json!(out)))?;
         tx.commit()?;
         Ok(out)
     }
