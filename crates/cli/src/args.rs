@@ -1,6 +1,10 @@
 //! The command line: global flags (accepted before or after the subcommand) and the
 //! subcommands.
 
+use crate::grading_args::{
+    AnnotateCommand, AppreciationCommand, BaremeCommand, CommentsCommand, DispatchCommand, Held,
+    LeaseCommand, ScoreCommand, StatsArgs, UserCommand,
+};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -17,6 +21,9 @@ pub struct Cli {
     /// Print machine-readable JSON on stdout.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Who is working (default: the OS user). The first user of a new station is its admin.
+    #[arg(long, global = true, env = "KORRIGO_USER", value_name = "NAME")]
+    pub user: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -74,6 +81,50 @@ pub enum Command {
         /// Give the copy even if the student already has one in the exam (audited).
         #[arg(long)]
         force: bool,
+    },
+    /// The station's users and their roles.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// An exam's barème (marking scheme).
+    #[command(subcommand)]
+    Bareme(BaremeCommand),
+    /// Leases: hold a copy while grading it.
+    #[command(subcommand)]
+    Lease(LeaseCommand),
+    /// Points and remarks per question.
+    #[command(subcommand)]
+    Score(ScoreCommand),
+    /// A copy's overall appreciation.
+    #[command(subcommand)]
+    Appreciation(AppreciationCommand),
+    /// Vector annotations on a copy's pages.
+    #[command(subcommand)]
+    Annotate(AnnotateCommand),
+    /// The comment bank.
+    #[command(subcommand)]
+    Comments(CommentsCommand),
+    /// Mark a copy graded (every question scored); it becomes read-only.
+    Finalize {
+        #[command(flatten)]
+        held: Held,
+    },
+    /// Make a graded copy changeable again (admins only; audited).
+    Reopen {
+        #[arg(long)]
+        copy: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Share copies among correctors.
+    #[command(subcommand)]
+    Dispatch(DispatchCommand),
+    /// Statistics per exam and per question, or copies ranked by one question.
+    Stats(StatsArgs),
+    /// Apply grading operations from JSON lines (a file, or - for stdin), each
+    /// acknowledged on stdout once committed.
+    Grade {
+        #[arg(long)]
+        script: PathBuf,
     },
 }
 

@@ -2,8 +2,11 @@
 //! `--json`), progress bars and errors to stderr; the exit code says which error it was.
 
 mod args;
+mod grading;
+mod grading_args;
 mod output;
 mod run;
+mod script;
 
 use clap::Parser;
 

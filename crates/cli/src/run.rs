@@ -2,6 +2,7 @@
 //! desktop app calls.
 
 use crate::args::{Cli, Command, ExamCommand, ImportArgs, ModeArg, PageCommand, RosterCommand};
+use crate::grading;
 use crate::output::{self, Bar};
 use korrigo_core::model::Flag;
 use korrigo_core::store::{CopyView, NewExam, Store};
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 pub fn run(cli: Cli) -> Result<()> {
     let data_dir = data_dir(cli.data_dir)?;
-    let mut store = Store::open(&data_dir)?;
+    let mut store = Store::open_as(&data_dir, cli.user.as_deref())?;
     let as_json = cli.json;
     match cli.command {
         Command::Exam(ExamCommand::Create {
@@ -146,6 +147,22 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{}", output.display());
             }
         }
+        Command::User(c) => grading::user(&mut store, c, as_json)?,
+        Command::Bareme(c) => grading::bareme(&mut store, c, as_json)?,
+        Command::Lease(c) => grading::lease(&mut store, c, as_json)?,
+        Command::Score(c) => grading::score(&mut store, c, as_json)?,
+        Command::Appreciation(c) => grading::appreciation(&mut store, c, as_json)?,
+        Command::Annotate(c) => grading::annotate(&mut store, c, as_json)?,
+        Command::Comments(c) => grading::comments(&mut store, c, as_json)?,
+        Command::Finalize { held } => {
+            grading::finalize(&mut store, &held.copy, held.token, as_json)?
+        }
+        Command::Reopen { copy, reason } => {
+            grading::reopen(&mut store, &copy, reason.as_deref(), as_json)?
+        }
+        Command::Dispatch(c) => grading::dispatch(&mut store, c, as_json)?,
+        Command::Stats(args) => grading::stats(&store, args, as_json)?,
+        Command::Grade { script } => crate::script::run(&mut store, &script)?,
     }
     Ok(())
 }
