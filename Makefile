@@ -28,4 +28,5 @@ corpus:
 	@bash scripts/check_corpus.sh
 
 bench: setup
+	$(CARGO) bench --locked -p korrigo-core --bench grading
 	$(CARGO) bench --locked -p korrigo-station --bench import
