@@ -71,7 +71,14 @@ fn main() {
         .expect("barème");
     let tokens: Vec<Option<i64>> = ids
         .iter()
-        .map(|c| Some(store.take_lease(c, time::Duration::hours(1)).expect("lease").token))
+        .map(|c| {
+            Some(
+                store
+                    .take_lease(c, time::Duration::hours(1))
+                    .expect("lease")
+                    .token,
+            )
+        })
         .collect();
     let outbox = |s: &Store| -> i64 {
         s.connection()
