@@ -120,6 +120,9 @@ pub enum Command {
     Dispatch(DispatchCommand),
     /// Statistics per exam and per question, or copies ranked by one question.
     Stats(StatsArgs),
+    /// Export grades: a spreadsheet CSV, or the CSV PRONOTE imports.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Apply grading operations from JSON lines (a file, or - for stdin), each
     /// acknowledged on stdout once committed.
     Grade {
@@ -194,5 +197,25 @@ pub enum PageCommand {
         dpi: u32,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One row per copy, one column per question, total and total on 20 (UTF-8, `,`).
+    Csv {
+        #[arg(long)]
+        exam: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// PRONOTE's import format for the graded copies (UTF-8 with BOM, `;`, CRLF, note on 20).
+    Pronote {
+        #[arg(long)]
+        exam: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[arg(long, default_value_t = 1.0)]
+        coefficient: f64,
     },
 }

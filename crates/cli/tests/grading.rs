@@ -409,6 +409,45 @@ fn a_teacher_grades_a_copy_from_the_command_line() {
     ));
     assert_eq!(ranked[0]["copy_id"], c);
     assert_eq!(ranked[0]["remark"], "Calcul juste");
+
+    let csv_path = s.data.with_file_name("notes.csv");
+    let out = ok(run(
+        data,
+        "ann",
+        &[
+            "export",
+            "csv",
+            "--exam",
+            &s.exam,
+            "-o",
+            csv_path.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(out["rows"], 2);
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(text.starts_with("copie,statut,nom,prenom,email,Exercice 1 > 1.,Exercice 1 > 2.,Exercice 2,total /10,total /20\n"), "{text}");
+    assert!(text.contains(",1.5,1.5,4,7,14.00\n"), "{text}");
+    let pronote = s.data.with_file_name("pronote.csv");
+    ok(run(
+        data,
+        "ann",
+        &[
+            "export",
+            "pronote",
+            "--exam",
+            &s.exam,
+            "-o",
+            pronote.to_str().unwrap(),
+            "--coefficient",
+            "2",
+        ],
+    ));
+    let bytes = std::fs::read(&pronote).unwrap();
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(
+        text.contains("ELEVE0;Prénom0;01/02/2010;;14,00;2;Bon travail\r\n"),
+        "{text}"
+    );
 }
 
 #[test]

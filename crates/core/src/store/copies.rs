@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StudentRef {
+    pub id: String,
     pub email: Option<String>,
     pub last_name: String,
     pub first_name: String,
@@ -43,7 +44,7 @@ pub struct CopyView {
 
 const COPY_SELECT: &str =
     "SELECT c.id, c.exam_id, c.seq, c.status, c.identified_by, c.confidence, c.flags_json, \
-     s.email, s.last_name, s.first_name, c.candidates_json, c.header_crop, c.unknown_writer, c.corrector FROM copy c \
+     s.email, s.last_name, s.first_name, c.candidates_json, c.header_crop, c.unknown_writer, c.corrector, s.id FROM copy c \
      LEFT JOIN student s ON s.id = c.student_id";
 
 impl Store {
@@ -125,6 +126,7 @@ fn copy_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CopyRow> {
     let last_name: Option<String> = r.get(8)?;
     let student = match last_name {
         Some(last_name) => Some(StudentRef {
+            id: r.get(14)?,
             email: r.get(7)?,
             last_name,
             first_name: r.get(9)?,

@@ -1,0 +1,10 @@
+//! Exports of an exam's grading: the grades CSV and the PRONOTE CSV (and, to come, the
+//! annotated PDF a student receives). Every file is written to a temp path and renamed:
+//! a failure leaves no partial file.
+
+pub mod cell;
+pub mod grades_csv;
+pub mod pronote;
+mod sheet;
+
+pub use sheet::{ExamSheet, SheetRow};
