@@ -659,3 +659,39 @@ fn every_change_writes_one_audit_and_one_outbox_row_and_failures_write_none() {
     assert_eq!(score.base_version, Some(0));
     assert_eq!(score.args["points"], 1);
 }
+
+#[test]
+fn an_import_cannot_bring_copies_in_past_the_review_desk() {
+    let mut s = station(0);
+    let copy = korrigo_core::store::NewCopy {
+        status: CopyStatus::Graded,
+        flags: vec![],
+        pages: vec![],
+        student_id: None,
+        identified_by: None,
+        confidence: None,
+        candidates: vec![],
+        header_crop: None,
+    };
+    let err = s
+        .store
+        .record_import(
+            &s.exam,
+            &[korrigo_core::store::NewSourcePdf {
+                sha256: "2".repeat(64),
+                file_name: "x.pdf".into(),
+                pages: 1,
+            }],
+            &[copy],
+        )
+        .unwrap_err();
+    assert!(
+        err.message.contains("cannot start as graded"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        s.count("SELECT COUNT(*) FROM source_pdf WHERE file_name = 'x.pdf'"),
+        0
+    );
+}

@@ -4,6 +4,7 @@
 use super::outbox::Change;
 use super::{now, Store};
 use crate::error::{Error, Result};
+use crate::grading::status::{self, CopyEvent};
 use crate::model::{new_id, Candidate, CopyStatus, Flag, Half, IdentifiedBy};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -97,6 +98,17 @@ impl Store {
         )?;
         let mut copy_ids = Vec::with_capacity(copies.len());
         for (i, c) in copies.iter().enumerate() {
+            let event = match c.status {
+                CopyStatus::Ready => CopyEvent::Resolve,
+                _ => CopyEvent::Flag,
+            };
+            let status = status::next(CopyStatus::Staging, event)?;
+            if status != c.status {
+                return Err(Error::internal(format!(
+                    "a new copy cannot start as {}",
+                    c.status.as_str()
+                )));
+            }
             let id = new_id().to_string();
             tx.execute(
                 "INSERT INTO copy (id, exam_id, seq, status, flags_json, created_at, student_id, identified_by, \
