@@ -25,24 +25,20 @@ fn main() {
         .expect("exam")
         .id;
     let copies: Vec<NewCopy> = (0..COPIES)
-        .map(|i| NewCopy {
-            status: CopyStatus::Ready,
-            flags: vec![],
-            pages: (1..=4)
-                .map(|n| NewPage {
-                    number: n,
-                    source: 0,
-                    source_index: (2 * i) as u32 + (n - 1) / 2,
-                    half: Half::Left,
-                    rotation: 0,
-                    fingerprint: None,
-                })
-                .collect(),
-            student_id: None,
-            identified_by: None,
-            confidence: None,
-            candidates: vec![],
-            header_crop: None,
+        .map(|i| {
+            NewCopy::unidentified(
+                CopyStatus::Ready,
+                (1..=4)
+                    .map(|n| NewPage {
+                        number: n,
+                        source: 0,
+                        source_index: (2 * i) as u32 + (n - 1) / 2,
+                        half: Half::Left,
+                        rotation: 0,
+                        fingerprint: None,
+                    })
+                    .collect(),
+            )
         })
         .collect();
     let ids = store

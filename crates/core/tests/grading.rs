@@ -663,16 +663,7 @@ fn every_change_writes_one_audit_and_one_outbox_row_and_failures_write_none() {
 #[test]
 fn an_import_cannot_bring_copies_in_past_the_review_desk() {
     let mut s = station(0);
-    let copy = korrigo_core::store::NewCopy {
-        status: CopyStatus::Graded,
-        flags: vec![],
-        pages: vec![],
-        student_id: None,
-        identified_by: None,
-        confidence: None,
-        candidates: vec![],
-        header_crop: None,
-    };
+    let copy = korrigo_core::store::NewCopy::unidentified(CopyStatus::Graded, vec![]);
     let err = s
         .store
         .record_import(

@@ -55,24 +55,20 @@ fn fixture() -> Fixture {
         )
         .unwrap();
     let new: Vec<NewCopy> = (0..4u32)
-        .map(|i| NewCopy {
-            status: CopyStatus::NeedsReview,
-            flags: vec![],
-            pages: (1..=4)
-                .map(|n| NewPage {
-                    number: n,
-                    source: 0,
-                    source_index: 2 * i + (n - 1) / 2,
-                    half: Half::Left,
-                    rotation: 0,
-                    fingerprint: None,
-                })
-                .collect(),
-            student_id: None,
-            identified_by: None,
-            confidence: None,
-            candidates: vec![],
-            header_crop: None,
+        .map(|i| {
+            NewCopy::unidentified(
+                CopyStatus::NeedsReview,
+                (1..=4)
+                    .map(|n| NewPage {
+                        number: n,
+                        source: 0,
+                        source_index: 2 * i + (n - 1) / 2,
+                        half: Half::Left,
+                        rotation: 0,
+                        fingerprint: None,
+                    })
+                    .collect(),
+            )
         })
         .collect();
     let copies = store

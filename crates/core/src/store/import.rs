@@ -32,6 +32,22 @@ pub struct NewCopy {
     pub header_crop: Option<String>,
 }
 
+impl NewCopy {
+    /// A copy cut from scans, with nobody identified yet.
+    pub fn unidentified(status: CopyStatus, pages: Vec<NewPage>) -> NewCopy {
+        NewCopy {
+            status,
+            flags: Vec::new(),
+            pages,
+            student_id: None,
+            identified_by: None,
+            confidence: None,
+            candidates: Vec::new(),
+            header_crop: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPage {
     pub number: u32,

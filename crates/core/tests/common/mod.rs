@@ -42,24 +42,20 @@ pub fn station(copies: usize) -> Station {
         .unwrap()
         .id;
     let new: Vec<NewCopy> = (0..copies)
-        .map(|i| NewCopy {
-            status: CopyStatus::Ready,
-            flags: vec![],
-            pages: (1..=4)
-                .map(|n| NewPage {
-                    number: n,
-                    source: 0,
-                    source_index: (i * 2 + (n as usize - 1) / 2) as u32,
-                    half: if n % 2 == 1 { Half::Right } else { Half::Left },
-                    rotation: 0,
-                    fingerprint: None,
-                })
-                .collect(),
-            student_id: None,
-            identified_by: None,
-            confidence: None,
-            candidates: vec![],
-            header_crop: None,
+        .map(|i| {
+            NewCopy::unidentified(
+                CopyStatus::Ready,
+                (1..=4)
+                    .map(|n| NewPage {
+                        number: n,
+                        source: 0,
+                        source_index: (i * 2 + (n as usize - 1) / 2) as u32,
+                        half: if n % 2 == 1 { Half::Right } else { Half::Left },
+                        rotation: 0,
+                        fingerprint: None,
+                    })
+                    .collect(),
+            )
         })
         .collect();
     let recorded = store
