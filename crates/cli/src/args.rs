@@ -202,6 +202,9 @@ pub enum PageCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
+    /// The annotated PDF a student receives: the scans as scanned, the annotations as
+    /// vector drawing, and a relevé de notes. One copy to a file, or an exam to a folder.
+    Pdf(PdfArgs),
     /// One row per copy, one column per question, total and total on 20 (UTF-8, `,`).
     Csv {
         #[arg(long)]
@@ -218,4 +221,30 @@ pub enum ExportCommand {
         #[arg(long, default_value_t = 1.0)]
         coefficient: f64,
     },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["copy", "exam"])))]
+pub struct PdfArgs {
+    /// One copy, written to the file `-o`.
+    #[arg(long)]
+    pub copy: Option<String>,
+    /// Every graded copy of an exam, one file each in the folder `-o`.
+    #[arg(long)]
+    pub exam: Option<String>,
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    /// With --exam: also one file holding every copy.
+    #[arg(long, requires = "exam")]
+    pub combined: Option<PathBuf>,
+    /// Cover the identity header of every sheet and name students by code.
+    #[arg(long)]
+    pub anonymous: bool,
+    /// Attach the annotations as PDF annotations a reader can hide, instead of drawing
+    /// them into the pages.
+    #[arg(long)]
+    pub with_annotation_objects: bool,
+    /// With --exam: export the copies that are not graded too.
+    #[arg(long, requires = "exam")]
+    pub include_ungraded: bool,
 }

@@ -2,6 +2,7 @@
 //! `--json`), progress bars and errors to stderr; the exit code says which error it was.
 
 mod args;
+mod export;
 mod grading;
 mod grading_args;
 mod output;

@@ -28,12 +28,20 @@ pub fn error(e: &Error, as_json: bool) {
 #[derive(Debug)]
 pub struct Bar {
     bar: Mutex<Option<(String, ProgressBar)>>,
+    unit: &'static str,
 }
 
 impl Bar {
+    /// A bar counting scans.
     pub fn new() -> Self {
+        Bar::counting("scans")
+    }
+
+    /// A bar counting `unit`s.
+    pub fn counting(unit: &'static str) -> Self {
         Bar {
             bar: Mutex::new(None),
+            unit,
         }
     }
 
@@ -45,9 +53,10 @@ impl Bar {
             }
             let bar = ProgressBar::new(total as u64);
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{msg:>20} [{bar:40}] {pos}/{len} scans ({per_sec}, {eta})",
-                )
+                ProgressStyle::with_template(&format!(
+                    "{{msg:>20}} [{{bar:40}}] {{pos}}/{{len}} {} ({{per_sec}}, {{eta}})",
+                    self.unit
+                ))
                 .expect("progress template")
                 .progress_chars("=> "),
             );

@@ -1,9 +1,7 @@
 //! Runs one parsed command against the station's store, through the same functions the
 //! desktop app calls.
 
-use crate::args::{
-    Cli, Command, ExamCommand, ExportCommand, ImportArgs, ModeArg, PageCommand, RosterCommand,
-};
+use crate::args::{Cli, Command, ExamCommand, ImportArgs, ModeArg, PageCommand, RosterCommand};
 use crate::grading;
 use crate::output::{self, Bar};
 use korrigo_core::model::Flag;
@@ -164,28 +162,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Dispatch(c) => grading::dispatch(&mut store, c, as_json)?,
         Command::Stats(args) => grading::stats(&store, args, as_json)?,
-        Command::Export(ExportCommand::Csv { exam, output }) => {
-            let sheet = korrigo_export::ExamSheet::read(&store, &exam)?;
-            let rows = korrigo_export::grades_csv::write(&sheet, &output)?;
-            if as_json {
-                output::json(&json!({ "path": output, "rows": rows }));
-            } else {
-                println!("{rows} copies in {}", output.display());
-            }
-        }
-        Command::Export(ExportCommand::Pronote {
-            exam,
-            output,
-            coefficient,
-        }) => {
-            let sheet = korrigo_export::ExamSheet::read(&store, &exam)?;
-            korrigo_export::pronote::write(&sheet, coefficient, &output)?;
-            if as_json {
-                output::json(&json!({ "path": output }));
-            } else {
-                println!("{}", output.display());
-            }
-        }
+        Command::Export(c) => crate::export::run(&store, c, as_json)?,
         Command::Grade { script } => crate::script::run(&mut store, &script)?,
     }
     Ok(())

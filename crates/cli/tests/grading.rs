@@ -448,6 +448,54 @@ fn a_teacher_grades_a_copy_from_the_command_line() {
         text.contains("ELEVE0;Prénom0;01/02/2010;;14,00;2;Bon travail\r\n"),
         "{text}"
     );
+
+    let pdf = s.data.with_file_name("copie.pdf");
+    let file = ok(run(
+        data,
+        "ann",
+        &["export", "pdf", "--copy", c, "-o", pdf.to_str().unwrap()],
+    ));
+    assert_eq!(file["pages"], 5, "{file}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-1.7"));
+    let folder = s.data.with_file_name("pdf");
+    let all = s.data.with_file_name("classe.pdf");
+    let summary = ok(run(
+        data,
+        "ann",
+        &[
+            "export",
+            "pdf",
+            "--exam",
+            &s.exam,
+            "-o",
+            folder.to_str().unwrap(),
+            "--combined",
+            all.to_str().unwrap(),
+            "--anonymous",
+        ],
+    ));
+    let files = summary["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "one graded copy: {summary}");
+    let code = korrigo_core::model::anonymous_code(c);
+    assert!(folder.join(format!("{code}.pdf")).exists());
+    assert_eq!(summary["combined"]["pages"], 5);
+    assert_eq!(summary["skipped"].as_array().unwrap().len(), 1);
+    err(
+        run(
+            data,
+            "ann",
+            &[
+                "export",
+                "pdf",
+                "--copy",
+                "nope",
+                "-o",
+                pdf.to_str().unwrap(),
+            ],
+        ),
+        "not_found",
+        3,
+    );
 }
 
 #[test]

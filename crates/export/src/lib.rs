@@ -1,5 +1,5 @@
-//! Exports of an exam's grading: the grades CSV and the PRONOTE CSV (and, to come, the
-//! annotated PDF a student receives). Every file is written to a temp path and renamed:
+//! Exports of an exam's grading: the annotated PDF a student receives, the grades CSV
+//! and the PRONOTE CSV. Every file is written to a temp path and renamed:
 //! a failure leaves no partial file.
 
 pub mod cell;
@@ -8,3 +8,4 @@ pub mod pronote;
 mod sheet;
 
 pub use sheet::{ExamSheet, SheetRow};
+pub mod pdf;

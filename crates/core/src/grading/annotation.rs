@@ -145,6 +145,30 @@ impl Default for Style {
     }
 }
 
+impl Style {
+    /// The colour as red, green and blue in [0, 1]; black if it is not `#rrggbb`.
+    pub fn rgb(&self) -> [f64; 3] {
+        let channel = |i: usize| {
+            self.color
+                .get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .map_or(0.0, |v| f64::from(v) / 255.0)
+        };
+        if self.color.len() == 7 && self.color.starts_with('#') {
+            [channel(1), channel(3), channel(5)]
+        } else {
+            [0.0; 3]
+        }
+    }
+}
+
+/// What a pen stroke's width is multiplied by at pressure `p`: 0.4 with no pressure,
+/// 1 at the default 0.5, 1.6 at full pressure. The live drawing and the exported PDF
+/// both use it, so that a stroke looks the same in both.
+pub fn pressure_factor(p: f64) -> f64 {
+    0.4 + 1.2 * p.clamp(0.0, 1.0)
+}
+
 pub const MAX_STROKE_POINTS: usize = 20_000;
 pub const MAX_TEXT_CHARS: usize = 4_000;
 
