@@ -30,3 +30,4 @@ corpus:
 bench: setup
 	$(CARGO) bench --locked -p korrigo-core --bench grading
 	$(CARGO) bench --locked -p korrigo-station --bench import
+	$(CARGO) bench --locked -p korrigo-export --bench pdf

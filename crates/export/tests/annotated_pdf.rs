@@ -577,25 +577,45 @@ fn an_exam_exports_one_file_per_student_and_a_combined_file() {
     let doc = pdfium().load_pdf_from_file(&combined, None).unwrap();
     assert!(page_text(&doc, 14).contains("DUPONT Zoé"));
 
-    // Anonymous files are named by code; a cancelled export leaves nothing behind.
+    // Anonymous files are named by code, and bitonal scans stay bitonal (CCITT G4).
     let anon_dir = c.dir.path().join("anon");
-    let cancel = AtomicBool::new(true);
-    let err = export_exam(
-        &c.store,
-        &ExamPdfRequest {
-            exam_id: c.exam.clone(),
-            dir: anon_dir.clone(),
-            combined: None,
-            options: PdfOptions {
-                anonymous: true,
-                ..Default::default()
-            },
-            include_ungraded: false,
+    let anonymous = ExamPdfRequest {
+        exam_id: c.exam.clone(),
+        dir: anon_dir.clone(),
+        combined: None,
+        options: PdfOptions {
+            anonymous: true,
+            ..Default::default()
         },
-        &|_, _| {},
-        &cancel,
-    )
-    .unwrap_err();
+        include_ungraded: false,
+    };
+    export_exam(&c.store, &anonymous, &|_, _| {}, &AtomicBool::new(false)).unwrap();
+    let first = anon_dir.join(format!("{}.pdf", anonymous_code(&c.copies[0])));
+    qpdf_check(&first);
+    let doc = lopdf::Document::load(&first).unwrap();
+    let filters: Vec<Vec<u8>> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter_map(|s| {
+            s.dict
+                .get(b"Filter")
+                .ok()?
+                .as_name()
+                .ok()
+                .map(<[u8]>::to_vec)
+        })
+        .filter(|f| f != b"FlateDecode")
+        .collect();
+    assert_eq!(filters, vec![b"CCITTFaxDecode".to_vec(); 3], "{filters:?}");
+
+    // A cancelled export leaves nothing behind.
+    let again = c.dir.path().join("again");
+    let cancelled = ExamPdfRequest {
+        dir: again.clone(),
+        ..anonymous
+    };
+    let err = export_exam(&c.store, &cancelled, &|_, _| {}, &AtomicBool::new(true)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Cancelled);
-    assert_eq!(std::fs::read_dir(&anon_dir).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(&again).unwrap().count(), 0);
 }

@@ -14,6 +14,6 @@ pub mod scan;
 pub mod segment;
 
 pub use analyze::{analyze_file, FileAnalysis, Mode, Progress};
-pub use render::render_page;
+pub use render::{cut_view, render_page, render_scan};
 pub use scan::{Format, HeaderAt, ScanInfo};
 pub use segment::{plan, segment, PlannedCopy, PlannedPage};

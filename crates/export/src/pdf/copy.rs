@@ -3,7 +3,7 @@
 //! its relevé de notes.
 
 use super::annots;
-use super::anonymous::{self, Cover, COVER_GREY};
+use super::anonymous::{self, Cover, Redacted, View, COVER_GREY};
 use super::builder::PdfBuilder;
 use super::draw::Canvas;
 use super::geometry::Frame;
@@ -15,6 +15,7 @@ use korrigo_core::model::anonymous_code;
 use korrigo_core::store::{CopyView, Store};
 use korrigo_core::Result;
 use lopdf::{dictionary, Dictionary};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// How a PDF is made.
@@ -61,8 +62,8 @@ pub(crate) fn add_copy(
             korrigo_core::Error::not_found(format!("copy {} is not in the exam", copy.id))
         })?;
     let annotations = store.annotations(&copy.id, false)?;
-    let covers = if options.anonymous {
-        covers_of(sources, copy)?
+    let mut redacted = if options.anonymous {
+        redact(sources, copy)?
     } else {
         HashMap::new()
     };
@@ -71,7 +72,6 @@ pub(crate) fn add_copy(
             .iter()
             .filter(|a| a.page == page.number)
             .collect();
-        let scan = (page.source.pdf.clone(), page.source.index);
         let source = sources.get(&page.source.pdf)?;
         let source_page = source.page(page.source.index)?;
         let frame = Frame::of_view(
@@ -96,21 +96,15 @@ pub(crate) fn add_copy(
             }
         };
         let code = anonymous_code(&copy.id);
-        let page_id = if let Some(page_covers) = covers.get(&scan) {
-            let own: Vec<Cover> = page_covers
-                .iter()
-                .filter(|(n, _)| *n == page.number)
-                .map(|(_, c)| *c)
-                .collect();
-            let image =
-                anonymous::redacted_image(&sources.path(&page.source.pdf), &page.source, &own)?;
-            let image = pdf.add_object(image);
+        let rendered = redacted.remove(&page.number);
+        let page_id = if let Some(r) = &rendered {
+            let image = pdf.add_object(r.image.clone());
             let (w, h) = frame.display_size();
             let resources = dictionary! { "XObject" => dictionary! { "KgIm0" => image } };
             pdf.add_drawn_page(w, h, resources, |c| {
                 c.ops
                     .push_str(&format!("q {w:.3} 0 0 {h:.3} 0 0 cm /KgIm0 Do Q\n"));
-                draw_notes(c, &own, &code);
+                draw_notes(c, &r.covers, &code);
             })?
         } else {
             let source = sources.get(&page.source.pdf)?;
@@ -119,7 +113,7 @@ pub(crate) fn add_copy(
             })?
         };
         if options.annotation_objects {
-            let page_frame = if covers.contains_key(&scan) {
+            let page_frame = if rendered.is_some() {
                 let (w, h) = frame.display_size();
                 Frame::upright(w, h)
             } else {
@@ -146,18 +140,36 @@ pub(crate) fn add_copy(
     )
 }
 
-type Scan = (String, u32);
-
-/// For every scan of the copy that shows a header: the covers, by page number.
-fn covers_of(sources: &Sources<'_>, copy: &CopyView) -> Result<HashMap<Scan, Vec<(u32, Cover)>>> {
-    let mut out: HashMap<Scan, Vec<(u32, Cover)>> = HashMap::new();
+/// The copy's pages that lie on a scan showing a header, re-rendered without it, by
+/// page number.
+fn redact(sources: &mut Sources<'_>, copy: &CopyView) -> Result<HashMap<u32, Redacted>> {
+    let mut scans: Vec<((String, u32), Vec<View>)> = Vec::new();
     for (i, page) in copy.pages.iter().enumerate() {
-        let path = sources.path(&page.source.pdf);
-        if let Some(cover) = anonymous::find_cover(&path, &page.source, i == 0)? {
-            out.entry((page.source.pdf.clone(), page.source.index))
-                .or_default()
-                .push((page.number, cover));
+        let key = (page.source.pdf.clone(), page.source.index);
+        let view = View {
+            number: page.number,
+            source: page.source.clone(),
+            first: i == 0,
+        };
+        match scans.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, views)) => views.push(view),
+            None => scans.push((key, vec![view])),
         }
     }
-    Ok(out)
+    let mut jobs = Vec::new();
+    for ((pdf, index), views) in scans {
+        let bitonal = sources.get(&pdf)?.is_bitonal(index);
+        jobs.push((sources.path(&pdf), index, views, bitonal));
+    }
+    // Rendering is one at a time (pdfium), but finding headers and encoding run beside it.
+    let done: Vec<Option<Vec<Redacted>>> = jobs
+        .par_iter()
+        .map(|(path, index, views, bitonal)| anonymous::redact_scan(path, *index, views, *bitonal))
+        .collect::<Result<_>>()?;
+    Ok(done
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|r| (r.number, r))
+        .collect())
 }

@@ -13,9 +13,11 @@ use std::fmt::Write as _;
 const STAMP: f64 = 0.035;
 /// Font size of stamp labels and score stamps as a share of the page height.
 const LABEL: f64 = 0.016;
-/// Pen widths are rounded to this many points so that a stroke is a few paths, not one
-/// per segment.
-const WIDTH_QUANTUM: f64 = 0.05;
+/// The thinnest pen line, in points.
+const WIDTH_QUANTUM: f64 = 0.1;
+/// Pen points closer than this (in points, 0.1 mm) to the last one drawn add nothing
+/// visible and are skipped.
+const MIN_STEP: f64 = 0.3;
 const KAPPA: f64 = 0.552_284_749_8;
 
 /// A page's drawing being written.
@@ -37,7 +39,7 @@ impl std::fmt::Debug for Canvas<'_> {
 }
 
 fn num(v: f64) -> String {
-    let s = format!("{:.3}", v);
+    let s = format!("{:.2}", v);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" || s.is_empty() {
         "0".into()
@@ -177,34 +179,42 @@ impl<'a> Canvas<'a> {
     }
 
     /// A pen stroke: consecutive segments of the same (rounded) width form one path; the
-    /// width of a segment follows the mean pressure of its ends.
+    /// width of a segment follows the mean pressure of its ends. Written in tenths of a
+    /// point as whole numbers (finer than a 600 dpi printer's dot), which keeps long
+    /// strokes small.
     fn pen(&mut self, points: &[StrokePt], base: f64) {
+        let tenths = |v: f64| (v * 10.0).round() as i64;
         let width_at = |a: &StrokePt, b: &StrokePt| {
             let w = base * pressure_factor((a.p + b.p) / 2.0);
-            ((w / WIDTH_QUANTUM).round() * WIDTH_QUANTUM).max(WIDTH_QUANTUM)
+            tenths(w.max(WIDTH_QUANTUM)).max(1)
         };
-        if points.len() == 1 {
-            let w = width_at(&points[0], &points[0]);
-            let _ = writeln!(self.ops, "{} w", num(w));
-            self.polyline([points[0], points[0]].iter().map(|p| Pt { x: p.x, y: p.y }));
-            self.ops.push_str("S\n");
-            return;
-        }
-        let mut current: Option<f64> = None;
-        for pair in points.windows(2) {
-            let w = width_at(&pair[0], &pair[1]);
-            let (x1, y1) = self.at(pair[1].x, pair[1].y);
+        self.ops.push_str("q 0.1 0 0 0.1 0 0 cm\n");
+        let first = self.at(points[0].x, points[0].y);
+        let mut last = (tenths(first.0), tenths(first.1));
+        let mut current: Option<i64> = None;
+        let mut from = &points[0];
+        for (i, p) in points.iter().enumerate() {
+            let (x, y) = self.at(p.x, p.y);
+            let here = (tenths(x), tenths(y));
+            let end = i + 1 == points.len();
+            let step = ((here.0 - last.0) as f64).hypot((here.1 - last.1) as f64);
+            let lone = points.len() == 1;
+            if (i == 0 && !lone) || (i > 0 && step < MIN_STEP * 10.0 && !end) {
+                continue;
+            }
+            let w = width_at(from, p);
             if current != Some(w) {
                 if current.is_some() {
                     self.ops.push_str("S\n");
                 }
-                let (x0, y0) = self.at(pair[0].x, pair[0].y);
-                let _ = writeln!(self.ops, "{} w {} {} m", num(w), num(x0), num(y0));
+                let _ = writeln!(self.ops, "{w} w {} {} m", last.0, last.1);
                 current = Some(w);
             }
-            let _ = writeln!(self.ops, "{} {} l", num(x1), num(y1));
+            let _ = writeln!(self.ops, "{} {} l", here.0, here.1);
+            last = here;
+            from = p;
         }
-        self.ops.push_str("S\n");
+        self.ops.push_str("S Q\n");
     }
 
     fn arrow(&mut self, from: Pt, to: Pt, line: f64) {
@@ -460,7 +470,7 @@ mod tests {
     #[test]
     fn numbers_are_short_and_never_negative_zero() {
         assert_eq!(num(1.0), "1");
-        assert_eq!(num(0.12345), "0.123");
+        assert_eq!(num(0.12345), "0.12");
         assert_eq!(num(-0.0001), "0");
         assert_eq!(num(-2.5), "-2.5");
     }
@@ -507,6 +517,6 @@ mod tests {
         );
         let ops = String::from_utf8(c.finish()).unwrap();
         assert_eq!(ops.matches(" w ").count(), 3, "{ops}");
-        assert!(ops.contains("60 720 m"), "{ops}");
+        assert!(ops.contains("600 7200 m"), "{ops}");
     }
 }

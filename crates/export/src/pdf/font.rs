@@ -115,10 +115,22 @@ impl Font {
             "StemV" => 80,
             "FontFile2" => file_id,
         });
+        // Runs of consecutive ids share one array: `[1 [603 613 635] 7 [337]]`.
         let mut widths = Vec::new();
+        let mut run: Vec<Object> = Vec::new();
+        let mut expected = None;
         for (gid, (advance, _)) in &self.used {
-            widths.push(Object::Integer(i64::from(*gid)));
-            widths.push(Object::Array(vec![Object::Integer(i64::from(*advance))]));
+            if expected != Some(*gid) {
+                if !run.is_empty() {
+                    widths.push(Object::Array(std::mem::take(&mut run)));
+                }
+                widths.push(Object::Integer(i64::from(*gid)));
+            }
+            run.push(Object::Integer(i64::from(*advance)));
+            expected = gid.checked_add(1);
+        }
+        if !run.is_empty() {
+            widths.push(Object::Array(run));
         }
         let descendant = doc.add_object(dictionary! {
             "Type" => "Font",

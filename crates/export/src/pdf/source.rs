@@ -71,6 +71,39 @@ impl SourcePdf {
         })
     }
 
+    /// Whether page `index` shows only bitonal images (a CCITT or JBIG2 scan, say).
+    pub fn is_bitonal(&self, index: u32) -> bool {
+        let Ok(page) = self.page(index) else {
+            return false;
+        };
+        let images = page
+            .resources
+            .as_ref()
+            .and_then(|r| self.resolve(r).as_dict().ok())
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(|x| self.resolve(x).as_dict().ok());
+        let Some(images) = images else {
+            return false;
+        };
+        let mut any = false;
+        for (_, x) in images.iter() {
+            let Ok(stream) = self.resolve(x).as_stream() else {
+                return false;
+            };
+            let d = &stream.dict;
+            if !matches!(d.get(b"Subtype").and_then(Object::as_name), Ok(b"Image")) {
+                return false;
+            }
+            let mask = matches!(d.get(b"ImageMask"), Ok(Object::Boolean(true)));
+            let one_bit = matches!(d.get(b"BitsPerComponent"), Ok(Object::Integer(1)));
+            if !(mask || one_bit) {
+                return false;
+            }
+            any = true;
+        }
+        any
+    }
+
     fn resolve<'a>(&'a self, o: &'a Object) -> &'a Object {
         self.doc.dereference(o).map_or(o, |(_, o)| o)
     }
