@@ -6,8 +6,9 @@ use std::fmt;
 
 /// The closed set of error codes. The UI switches on these; the CLI maps them to exit
 /// codes. Adding one is a wire change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum ErrorCode {
     Validation,
     NotFound,
@@ -54,7 +55,8 @@ impl ErrorCode {
 
 /// An error as the user sees it: a code and a message that names the file, row or
 /// page at fault.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error, ts_rs::TS)]
+#[ts(export, rename = "AppError")]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,

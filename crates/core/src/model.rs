@@ -19,8 +19,9 @@ pub fn anonymous_code(copy_id: &str) -> String {
 }
 
 /// Which part of a displayed scan an A4 page is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Half {
     Full,
     Left,
@@ -45,8 +46,9 @@ impl Half {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum CopyStatus {
     Staging,
     NeedsReview,
@@ -78,8 +80,9 @@ impl CopyStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum IdentifiedBy {
     Qr,
     Ocr,
@@ -102,8 +105,9 @@ impl IdentifiedBy {
 }
 
 /// Something the import noticed and the operator should see. Never silent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum FlagKind {
     /// A page with no ink.
     BlankPage,
@@ -122,7 +126,8 @@ pub enum FlagKind {
     SameStudentAsPrevious,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Flag {
     pub kind: FlagKind,
     /// The copy's page the flag is about, when it is about one page.
@@ -139,7 +144,8 @@ impl FlagKind {
 }
 
 /// Where an A4 page comes from: a view of one scan of an original PDF.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PageSource {
     /// sha256 of the original PDF in the media store.
     pub pdf: String,
@@ -152,7 +158,8 @@ pub struct PageSource {
 }
 
 /// A student the copy may belong to, as the review desk shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Candidate {
     pub student_id: String,
     pub email: Option<String>,

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 pub const MAX_ROWS: usize = 5000;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RowError {
     /// 1-based line of the file.
     pub line: usize,

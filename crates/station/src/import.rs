@@ -29,7 +29,8 @@ pub struct ImportRequest {
     pub read_headers: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportSummary {
     pub copies: usize,
     pub pages: usize,
@@ -40,7 +41,8 @@ pub struct ImportSummary {
 }
 
 /// A flag with the copy it belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CopyFlag {
     pub copy: String,
     #[serde(flatten)]

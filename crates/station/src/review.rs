@@ -7,7 +7,8 @@ use korrigo_core::{Error, Result};
 use serde::Serialize;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReviewItem {
     #[serde(flatten)]
     pub copy: CopyView,

@@ -6,7 +6,8 @@ use korrigo_identify::roster::{self, RowError};
 use serde::Serialize;
 use std::path::Path;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RosterImport {
     pub students: usize,
     pub added: usize,

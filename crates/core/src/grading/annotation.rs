@@ -11,14 +11,16 @@ use super::points::Points;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Pt {
     pub x: f64,
     pub y: f64,
 }
 
 /// A point of a pen or highlighter stroke, with the pen's pressure (0 to 1).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StrokePt {
     pub x: f64,
     pub y: f64,
@@ -30,8 +32,9 @@ fn full_pressure() -> f64 {
     0.5
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case", tag = "type")]
+#[ts(export)]
 pub enum StampKind {
     Tick,
     Cross,
@@ -40,8 +43,9 @@ pub enum StampKind {
 }
 
 /// The drawing itself.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[ts(export)]
 pub enum Shape {
     Pen {
         points: Vec<StrokePt>,
@@ -127,8 +131,9 @@ impl Shape {
 }
 
 /// Stroke colour, width (a fraction of the page width) and opacity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct Style {
     pub color: String,
     pub width: f64,
@@ -304,7 +309,8 @@ pub fn validate_style(style: &Style) -> Result<()> {
 
 /// An annotation as stored: the shape, its style, its place in the drawing order, and
 /// a version that every change bumps (updates and deletes name the version they saw).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Annotation {
     pub id: String,
     pub copy_id: String,
@@ -321,7 +327,8 @@ pub struct Annotation {
 }
 
 /// What a client sends to draw something.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewAnnotation {
     pub page: u32,
     pub shape: Shape,
@@ -333,7 +340,8 @@ pub struct NewAnnotation {
 }
 
 /// What a client sends to change an annotation; absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AnnotationPatch {
     #[serde(default)]
     pub shape: Option<Shape>,

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// How a leaf's ± score stamps count when no score was typed for it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum StampMode {
     /// The leaf starts at 0 and the stamps add up (clamped to [0, max]).
     #[default]
@@ -23,8 +24,9 @@ pub enum StampMode {
     FromMax,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct Node {
     /// Stable id. Absent in a file for a new node: one is minted when the barème is set.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -47,8 +49,9 @@ fn is_default_mode(m: &StampMode) -> bool {
     *m == StampMode::FromZero
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct Bareme {
     /// The default step of every leaf.
     #[serde(default = "default_step")]
@@ -61,7 +64,8 @@ fn default_step() -> Step {
 }
 
 /// A leaf as graders see it: where it sits and what it allows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Leaf {
     pub id: String,
     /// Labels from the exercise down to this leaf.

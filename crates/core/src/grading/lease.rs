@@ -10,8 +10,9 @@ use crate::error::{Error, ErrorCode, Result};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum LeaseState {
     Active,
     Released,
@@ -38,20 +39,24 @@ impl LeaseState {
 }
 
 /// Who asks: a user at a station.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Holder {
     pub user: String,
     pub station: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Lease {
     pub copy_id: String,
     pub holder: Holder,
     pub token: i64,
     #[serde(with = "time::serde::rfc3339")]
+    #[ts(type = "string")]
     pub granted_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[ts(type = "string")]
     pub expires_at: OffsetDateTime,
     pub state: LeaseState,
 }

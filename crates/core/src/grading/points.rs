@@ -9,7 +9,8 @@ use std::ops::{Add, Neg, Sub};
 
 /// A number of points, stored as a whole number of quarters. May be negative (a score
 /// stamp that removes points); scores themselves are never negative.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, ts_rs::TS)]
+#[ts(export, type = "number")]
 pub struct Points(i64);
 
 /// Beyond any barème a school writes; keeps every sum far from overflow.
@@ -110,7 +111,8 @@ impl<'de> Deserialize<'de> for Points {
 }
 
 /// The smallest change of a leaf's score: a whole point, a half or a quarter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ts_rs::TS)]
+#[ts(export, type = "1 | 0.5 | 0.25")]
 pub enum Step {
     Whole,
     Half,

@@ -11,15 +11,17 @@ use super::points::Points;
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum PointsSource {
     Typed,
     Stamps,
 }
 
 /// One node of the barème with this copy's points and remark.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NodeGrade {
     pub id: String,
     pub label: String,
@@ -39,7 +41,8 @@ pub struct NodeGrade {
     pub remark: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CopyGrade {
     pub nodes: Vec<NodeGrade>,
     pub total: Points,

@@ -13,7 +13,8 @@ use serde::Serialize;
 use serde_json::json;
 
 /// A typed score above its leaf's maximum.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct OverMax {
     pub copy_id: String,
     pub copy_seq: u32,
@@ -23,7 +24,8 @@ pub struct OverMax {
     pub max: Points,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BaremeReport {
     pub exam_id: String,
     pub version: i64,

@@ -14,14 +14,16 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case", tag = "scope", content = "exam_id")]
+#[ts(export)]
 pub enum CommentScope {
     Personal,
     Exam(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewComment {
     pub scope: CommentScope,
     pub text: String,
@@ -31,7 +33,8 @@ pub struct NewComment {
     pub points: Option<Points>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Comment {
     pub id: String,
     pub exam_id: Option<String>,
@@ -57,7 +60,8 @@ fn read(r: &Row<'_>) -> rusqlite::Result<Comment> {
 }
 
 /// Where on the page a comment goes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Placement {
     pub page: u32,
     pub at: Pt,

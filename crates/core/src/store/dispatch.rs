@@ -11,14 +11,16 @@ use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Assignment {
     pub copy_id: String,
     pub copy_seq: u32,
     pub corrector: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DispatchRun {
     pub id: String,
     pub exam_id: String,

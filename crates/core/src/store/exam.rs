@@ -8,7 +8,8 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewExam {
     pub name: String,
     /// ISO `YYYY-MM-DD`, or French `DD/MM/YYYY`.
@@ -17,7 +18,8 @@ pub struct NewExam {
     pub pages_per_copy: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Exam {
     pub id: String,
     pub name: String,

@@ -11,7 +11,8 @@ use crate::grading::Points;
 use crate::model::CopyStatus;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct QuestionStats {
     pub id: String,
     pub title: String,
@@ -20,7 +21,8 @@ pub struct QuestionStats {
     pub summary: Summary,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ExamStats {
     pub exam_id: String,
     pub max_total: Points,
@@ -31,7 +33,8 @@ pub struct ExamStats {
     pub questions: Vec<QuestionStats>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RankedCopy {
     pub copy_id: String,
     pub copy_seq: u32,

@@ -19,7 +19,11 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// How a PDF is made.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
+#[serde(default)]
+#[ts(export)]
 pub struct PdfOptions {
     /// Cover the identity header of every sheet and name the student by a code.
     pub anonymous: bool,

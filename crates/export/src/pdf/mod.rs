@@ -32,7 +32,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A PDF written.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PdfFile {
     pub copy_id: Option<String>,
     pub path: PathBuf,
@@ -77,7 +78,8 @@ pub struct ExamPdfRequest {
 }
 
 /// What an exam export wrote, and which copies it left out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ExamPdfSummary {
     pub files: Vec<PdfFile>,
     pub combined: Option<PdfFile>,
