@@ -6,7 +6,7 @@ DEMO := target/demo
 export KORRIGO_PDFIUM := $(CURDIR)/vendor/pdfium/libpdfium.so
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: setup run test lint unit corpus bench
+.PHONY: setup run test ui lint unit bindings window corpus bench
 
 setup:
 	@bash scripts/setup.sh
@@ -14,7 +14,11 @@ setup:
 run: setup
 	@bash scripts/demo.sh
 
-test: setup lint unit corpus
+test: setup ui lint bindings unit window corpus
+
+# The UI: type-checked, built into ui/dist (which the desktop binary embeds), unit-tested.
+ui:
+	cd ui && npm run build && npm test
 
 lint:
 	$(CARGO) fmt --all --check
@@ -22,6 +26,17 @@ lint:
 
 unit:
 	$(CARGO) nextest run --workspace --locked --no-fail-fast
+
+# The TypeScript bindings of the IPC types, generated afresh from Rust (ts-rs), must be
+# the ones the UI was built with (ui/src/bindings).
+bindings:
+	@rm -rf target/bindings-fresh
+	TS_RS_EXPORT_DIR=$(CURDIR)/target/bindings-fresh $(CARGO) nextest run --workspace --locked -E 'test(/export_bindings/)' --status-level fail
+	@diff -r ui/src/bindings target/bindings-fresh || { echo "ui/src/bindings is stale: run make unit and commit the regenerated files" >&2; exit 1; }
+
+# The desktop app in a real window (Xvfb + tauri-driver): the main path, with screenshots.
+window:
+	@bash scripts/window-test.sh
 
 # The shared scanned-batch corpus, when it is present next to the project.
 corpus:

@@ -13,7 +13,9 @@ fi
 
 PACKAGES=(build-essential pkg-config curl unzip python3 python3-pip clang libclang-dev
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
-  poppler-utils qpdf fonts-dejavu-core)
+  poppler-utils qpdf fonts-dejavu-core
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
+  libssl-dev file xvfb xauth webkit2gtk-driver nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -48,4 +50,16 @@ if [ ! -s "$lib" ]; then
     || die "the pypdfium2 wheel has no pypdfium2_raw/libpdfium.so"
   mv "$tmp/x/libpdfium.so" "$lib.tmp" && mv "$lib.tmp" "$lib"
 fi
+# The desktop window's real-window tests drive it through tauri-driver.
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "setup: installing tauri-driver" >&2
+  cargo install --locked tauri-driver || die "could not install tauri-driver"
+fi
+
+# The UI's packages, as locked (npm install: the lock only holds this platform's entries).
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "setup: installing the UI's npm packages" >&2
+  (cd ui && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed in ui/"
+fi
+
 echo "setup: ready (libpdfium at $lib)" >&2

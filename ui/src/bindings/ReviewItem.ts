@@ -26,4 +26,8 @@ unknown_writer: boolean,
 /**
  * Who is to grade it (set by dispatch).
  */
-corrector: string | null, pages: Array<PageView>, };
+corrector: string | null, 
+/**
+ * What stands for the student where identities are hidden.
+ */
+anonymous_code: string, pages: Array<PageView>, };

@@ -42,6 +42,8 @@ pub struct CopyView {
     pub unknown_writer: bool,
     /// Who is to grade it (set by dispatch).
     pub corrector: Option<String>,
+    /// What stands for the student where identities are hidden.
+    pub anonymous_code: String,
     pub pages: Vec<PageView>,
 }
 
@@ -153,6 +155,7 @@ fn copy_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CopyRow> {
             header_crop: r.get(11)?,
             unknown_writer: r.get(12)?,
             corrector: r.get(13)?,
+            anonymous_code: crate::model::anonymous_code(&r.get::<_, String>(0)?),
             pages: Vec::new(),
         },
         r.get(6)?,
