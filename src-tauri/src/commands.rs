@@ -3,6 +3,7 @@
 
 use korrigo_app::{ExamOverview, GradingView, Session, Station};
 use korrigo_core::grading::{AnnotationPatch, Bareme, Lease, NewAnnotation, Points};
+use korrigo_core::model::FlagAction;
 use korrigo_core::store::{
     BaremeReport, Comment, CopyView, Exam, ExamStats, NewComment, NewExam, Placement, RankedCopy,
 };
@@ -60,6 +61,10 @@ fn review_queue(s: S, exam_id: String) -> R<Vec<ReviewItem>> {
 #[tauri::command]
 fn identify(s: S, copy_id: String, student_id: Option<String>, force: bool) -> R<CopyView> {
     s.identify(&copy_id, student_id.as_deref(), force)
+}
+#[tauri::command]
+fn resolve_flag(s: S, copy_id: String, index: usize, action: FlagAction) -> R<CopyView> {
+    s.resolve_flag(&copy_id, index, action)
 }
 #[tauri::command]
 fn join_copies(s: S, into: String, from: String) -> R<CopyView> {
@@ -216,6 +221,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         copies,
         review_queue,
         identify,
+        resolve_flag,
         join_copies,
         bareme,
         set_bareme,

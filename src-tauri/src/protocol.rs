@@ -39,7 +39,7 @@ fn answer(station: &Arc<Station>, request: &Request<Vec<u8>>) -> Response<Vec<u8
     match image {
         Ok(bytes) => Response::builder()
             .header("Content-Type", "image/jpeg")
-            .header("Cache-Control", "max-age=600")
+            .header("Cache-Control", "no-cache")
             .body(bytes),
         Err(e) => Response::builder()
             .status(match e.code {

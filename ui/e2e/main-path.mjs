@@ -12,6 +12,27 @@ const [app, batch, roster, work, url = "http://127.0.0.1:4444"] = process.argv.s
 const shots = resolve(process.env.KORRIGO_SCREENSHOTS || "../target/screenshots");
 mkdirSync(shots, { recursive: true });
 const d = new Driver(url);
+
+// Clicks a page button and answers the milliseconds until the new page's image is
+// decoded and painted (the next animation frame).
+const FLIP = `
+  const [button, done] = arguments;
+  const src = () => { const i = document.querySelector('[data-testid="page-image"]'); return i && (i.currentSrc || i.src); };
+  const before = src();
+  const t0 = performance.now();
+  button.click();
+  const check = () => {
+    const i = document.querySelector('[data-testid="page-image"]');
+    if (i && (i.currentSrc || i.src) !== before && i.complete && i.naturalWidth > 0) {
+      requestAnimationFrame(() => done(performance.now() - t0));
+    } else if (performance.now() - t0 > 5000) {
+      done("no new page image after 5 s");
+    } else {
+      setTimeout(check, 1);
+    }
+  };
+  check();
+`;
 let shot = 0;
 const report = {};
 
@@ -101,6 +122,15 @@ async function main() {
   await d.until("the lease", async () => (await d.attr(lease, "data-mine")) === "true");
   const image = await d.find("page-image", 20000);
   await d.until("the page image", async () => d.script("return arguments[0].complete && arguments[0].naturalWidth > 0", d.ref(image)));
+  report.pageFlipsMs = [];
+  await sleep(1500); // the pages after the first are rendered ahead meanwhile
+  for (const button of ["page-next", "page-next", "page-next", "page-prev", "page-prev", "page-prev"]) {
+    const el = await d.find(button);
+    const ms = await d.scriptAsync(FLIP, d.ref(el));
+    if (typeof ms !== "number") throw new Error(`page flip: ${ms}`);
+    report.pageFlipsMs.push(Math.round(ms * 10) / 10);
+    await sleep(300);
+  }
   const overlay = await d.find("page-overlay");
   const r = await d.rect(overlay);
   await d.click("tool-pen");

@@ -101,6 +101,11 @@ export class Driver {
     return this.call("POST", "/execute/sync", { script: source, args });
   }
 
+  /** Runs an asynchronous script; it calls its last argument with the result. */
+  async scriptAsync(source, ...args) {
+    return this.call("POST", "/execute/async", { script: source, args });
+  }
+
   /** Waits until `check()` returns a truthy value, and returns it. */
   async until(what, check, timeout = 30000) {
     const end = Date.now() + timeout;

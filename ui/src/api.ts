@@ -13,6 +13,7 @@ import type { CopyView } from "./bindings/CopyView";
 import type { Exam } from "./bindings/Exam";
 import type { ExamOverview } from "./bindings/ExamOverview";
 import type { ExamStats } from "./bindings/ExamStats";
+import type { FlagAction } from "./bindings/FlagAction";
 import type { GradingView } from "./bindings/GradingView";
 import type { JobEvent } from "./bindings/JobEvent";
 import type { Lease } from "./bindings/Lease";
@@ -53,6 +54,8 @@ export const api = {
   reviewQueue: (examId: string) => invoke<ReviewItem[]>("review_queue", { examId }),
   identify: (copyId: string, studentId: string | null, force = false) =>
     invoke<CopyView>("identify", { copyId, studentId, force }),
+  resolveFlag: (copyId: string, index: number, action: FlagAction) =>
+    invoke<CopyView>("resolve_flag", { copyId, index, action }),
   joinCopies: (into: string, from: string) => invoke<CopyView>("join_copies", { into, from }),
 
   bareme: (examId: string) => invoke<Bareme | null>("bareme", { examId }),

@@ -45,6 +45,13 @@ impl PageCache {
         Some(bytes)
     }
 
+    /// Drops a copy's cached pages (after its pages were turned or renumbered).
+    pub fn forget_copy(&self, copy_id: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|((c, _, _), _)| c != copy_id);
+        }
+    }
+
     fn put(&self, key: Key, bytes: Arc<Vec<u8>>) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.retain(|(k, _)| *k != key);

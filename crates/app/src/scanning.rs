@@ -3,6 +3,7 @@
 
 use crate::jobs::JobKind;
 use crate::Station;
+use korrigo_core::model::FlagAction;
 use korrigo_core::store::CopyView;
 use korrigo_core::Result;
 use korrigo_station::import::{ImportRequest, ImportSummary};
@@ -60,6 +61,19 @@ impl Station {
             None => korrigo_core::store::Writer::Unknown,
         };
         store.identify_copy(copy_id, &writer, force)?;
+        store.copy(copy_id)
+    }
+
+    /// Settles flag `index` of a copy (confirm it, turn its page, or drop its page).
+    pub fn resolve_flag(
+        &self,
+        copy_id: &str,
+        index: usize,
+        action: FlagAction,
+    ) -> Result<CopyView> {
+        let mut store = self.store()?;
+        store.resolve_flag(copy_id, index, action)?;
+        self.pages.forget_copy(copy_id);
         store.copy(copy_id)
     }
 

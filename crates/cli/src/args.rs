@@ -82,6 +82,17 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Settle a flag the import raised: confirm it, turn its page by 180°, or drop its page
+    /// (a side scanned twice).
+    Resolve {
+        #[arg(long)]
+        copy: String,
+        /// The flag's number, as `korrigo review` lists them (from 1).
+        #[arg(long)]
+        flag: usize,
+        #[arg(long, value_enum, default_value_t = FlagActionArg::Confirm)]
+        action: FlagActionArg,
+    },
     /// The station's users and their roles.
     #[command(subcommand)]
     User(UserCommand),
@@ -247,4 +258,11 @@ pub struct PdfArgs {
     /// With --exam: export the copies that are not graded too.
     #[arg(long, requires = "exam")]
     pub include_ungraded: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FlagActionArg {
+    Confirm,
+    Turn,
+    Drop,
 }

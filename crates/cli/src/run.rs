@@ -1,10 +1,12 @@
 //! Runs one parsed command against the station's store, through the same functions the
 //! desktop app calls.
 
-use crate::args::{Cli, Command, ExamCommand, ImportArgs, ModeArg, PageCommand, RosterCommand};
+use crate::args::{
+    Cli, Command, ExamCommand, FlagActionArg, ImportArgs, ModeArg, PageCommand, RosterCommand,
+};
 use crate::grading;
 use crate::output::{self, Bar};
-use korrigo_core::model::Flag;
+use korrigo_core::model::{Flag, FlagAction};
 use korrigo_core::store::{CopyView, NewExam, Store};
 use korrigo_core::{Error, Result};
 use korrigo_ingest::Mode;
@@ -118,6 +120,23 @@ pub fn run(cli: Cli) -> Result<()> {
                 output::json(&joined);
             } else {
                 print_copies(std::slice::from_ref(&joined));
+            }
+        }
+        Command::Resolve { copy, flag, action } => {
+            let action = match action {
+                FlagActionArg::Confirm => FlagAction::Confirmed,
+                FlagActionArg::Turn => FlagAction::Turned,
+                FlagActionArg::Drop => FlagAction::Dropped,
+            };
+            if flag == 0 {
+                return Err(Error::validation("flags are numbered from 1"));
+            }
+            store.resolve_flag(&copy, flag - 1, action)?;
+            let copy = store.copy(&copy)?;
+            if as_json {
+                output::json(&copy);
+            } else {
+                print_copies(std::slice::from_ref(&copy));
             }
         }
         Command::Identify {
@@ -240,7 +259,13 @@ fn describe(f: &Flag) -> String {
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default();
-    format!("[{kind}] {}", f.message)
+    match &f.resolved {
+        Some(r) => format!(
+            "[{kind}] {} (settled by {}: {:?})",
+            f.message, r.by, r.action
+        ),
+        None => format!("[{kind}] {}", f.message),
+    }
 }
 
 fn short(id: &str) -> &str {

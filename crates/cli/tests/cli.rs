@@ -120,6 +120,31 @@ fn create_import_list_and_render() {
         text.contains("upside_down") && text.contains("needs_review"),
         "{text}"
     );
+
+    // The operator says the import was wrong to turn the sheet: its page turns back.
+    let flag = c["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|f| f["kind"] == "upside_down" && f["page"] == 1)
+        .expect("page 1 is flagged upside down");
+    let turned = json(&korrigo(
+        &data,
+        &[
+            "--json",
+            "resolve",
+            "--copy",
+            copy_id,
+            "--flag",
+            &(flag + 1).to_string(),
+            "--action",
+            "turn",
+        ],
+    ));
+    assert_eq!(turned["pages"][0]["source"]["rotation"], 0);
+    assert_eq!(turned["flags"][flag]["resolved"]["action"], "turned");
+    let out = korrigo(&data, &["resolve", "--copy", copy_id, "--flag", "99"]);
+    assert_eq!(out.status.code(), Some(3));
 }
 
 #[test]

@@ -134,6 +134,37 @@ pub struct Flag {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub page: Option<u32>,
     pub message: String,
+    /// How an operator settled it; an open flag has none.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub resolved: Option<Resolution>,
+}
+
+impl Flag {
+    /// Whether the flag still holds the copy back from grading.
+    pub fn is_open(&self) -> bool {
+        self.resolved.is_none() && self.kind.needs_review()
+    }
+}
+
+/// What the operator did about a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FlagAction {
+    /// Looked at and accepted as it is (a verso really missing, a page really blank).
+    Confirmed,
+    /// The flagged page turned by 180° (an orientation the import got wrong).
+    Turned,
+    /// The flagged page removed from the copy (a side scanned twice).
+    Dropped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Resolution {
+    pub action: FlagAction,
+    pub by: String,
+    pub at: String,
 }
 
 impl FlagKind {

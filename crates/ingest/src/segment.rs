@@ -93,6 +93,7 @@ impl PlannedCopy {
             kind,
             page,
             message,
+            resolved: None,
         });
     }
 }

@@ -176,7 +176,7 @@ pub fn import(
     let mut new_copies: Vec<NewCopy> = Vec::with_capacity(identified.len());
     for id in &identified {
         let header_crop = id.header_crop.as_deref().map(MediaStore::digest_bytes);
-        let review = id.student_id.is_none() || id.copy.flags.iter().any(|f| f.kind.needs_review());
+        let review = id.student_id.is_none() || id.copy.flags.iter().any(Flag::is_open);
         new_copies.push(NewCopy {
             status: if review {
                 CopyStatus::NeedsReview

@@ -165,6 +165,11 @@ const en: Messages = {
     forceFor: "Force: assign to {name} anyway",
     given: "Copy no. {seq} assigned to {name}.",
     markedUnknown: "Copy no. {seq} marked “unknown student”.",
+    flagConfirm: "Confirm",
+    flagTurn: "Turn the page",
+    flagDrop: "Remove the page",
+    flagSettled: "Settled by {by}",
+    flagsSettled: "Flags settled: copy {seq} is ready.",
     keysHint: "↑ ↓ to choose, Enter to assign, Ctrl+U for unknown student, Ctrl+→ to skip.",
   },
   bareme: {

@@ -164,6 +164,11 @@ const fr = {
     forceFor: "Forcer : attribuer à {name} quand même",
     given: "Copie n° {seq} attribuée à {name}.",
     markedUnknown: "Copie n° {seq} marquée « élève inconnu ».",
+    flagConfirm: "Confirmer",
+    flagTurn: "Retourner la page",
+    flagDrop: "Retirer la page",
+    flagSettled: "Réglé par {by}",
+    flagsSettled: "Signalements réglés : la copie n° {seq} est prête.",
     keysHint: "↑ ↓ pour choisir, Entrée pour attribuer, Ctrl+U pour élève inconnu, Ctrl+→ pour passer.",
   },
   bareme: {

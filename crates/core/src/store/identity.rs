@@ -33,7 +33,7 @@ impl Store {
                 Error::not_found(format!("no copy with id {copy_id} on this station"))
             })?;
         let flags: Vec<Flag> = serde_json::from_str(&flags)?;
-        let open_flags = flags.iter().any(|f| f.kind.needs_review());
+        let open_flags = flags.iter().any(Flag::is_open);
         let (student, unknown) = match writer {
             Writer::Student(id) => {
                 let other: Option<String> = tx

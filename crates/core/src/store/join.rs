@@ -92,6 +92,7 @@ impl Store {
                 kind: FlagKind::PageCount,
                 page: None,
                 message: format!("the copy has {pages} pages, not a multiple of 4"),
+                resolved: None,
             });
         }
         tx.execute(

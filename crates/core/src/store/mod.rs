@@ -12,6 +12,7 @@ pub mod db;
 mod dispatch;
 mod exam;
 mod finalize;
+mod flags;
 mod history;
 mod identity;
 mod import;
