@@ -120,6 +120,8 @@ const en: Messages = {
     files: "Scanned files",
     paths: "PDF paths (one per line)",
     pathsPlaceholder: "/home/scan-room/scans/batch-1.pdf",
+    dropHint: "You can also drop PDFs on the window.",
+    dropNow: "Drop the PDFs to add them.",
     pathsHint: "{n} file(s) to import.",
     choose: "Choose PDFs…",
     force: "Import a file already imported again",

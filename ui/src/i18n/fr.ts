@@ -119,6 +119,8 @@ const fr = {
     files: "Fichiers scannés",
     paths: "Chemins des PDF (un par ligne)",
     pathsPlaceholder: "/home/salle-scan/scans/lot-1.pdf",
+    dropHint: "Vous pouvez aussi déposer des PDF sur la fenêtre.",
+    dropNow: "Déposez les PDF pour les ajouter.",
     pathsHint: "{n} fichier(s) à importer.",
     choose: "Choisir des PDF…",
     force: "Réimporter un fichier déjà importé",
