@@ -35,6 +35,10 @@ fn create_exam(s: S, new: NewExam) -> R<Exam> {
     s.create_exam(&new)
 }
 #[tauri::command]
+fn set_exam_anonymous(s: S, exam_id: String, anonymous: bool) -> R<Exam> {
+    s.set_exam_anonymous(&exam_id, anonymous)
+}
+#[tauri::command]
 fn exam_overview(s: S, exam_id: String) -> R<ExamOverview> {
     s.exam_overview(&exam_id)
 }
@@ -215,6 +219,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         exams,
         create_exam,
         exam_overview,
+        set_exam_anonymous,
         import_roster,
         write_labels,
         start_import,

@@ -44,6 +44,8 @@ export const api = {
   exams: () => invoke<Exam[]>("exams"),
   createExam: (exam: NewExam) => invoke<Exam>("create_exam", { new: exam }),
   examOverview: (examId: string) => invoke<ExamOverview>("exam_overview", { examId }),
+  setExamAnonymous: (examId: string, anonymous: boolean) =>
+    invoke<Exam>("set_exam_anonymous", { examId, anonymous }),
   importRoster: (examId: string, path: string, acceptPartial: boolean) =>
     invoke<RosterImport>("import_roster", { examId, path, acceptPartial }),
   writeLabels: (examId: string, path: string) => invoke<number>("write_labels", { examId, path }),

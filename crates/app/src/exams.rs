@@ -35,7 +35,10 @@ impl Station {
     pub fn exam_overview(&self, exam_id: &str) -> Result<ExamOverview> {
         let store = self.store()?;
         let exam = store.exam(exam_id)?;
-        let copies = store.copies(exam_id)?;
+        let mut copies = store.copies(exam_id)?;
+        if self.hides_identity(&store, exam_id)? {
+            copies.iter_mut().for_each(crate::identity::mask);
+        }
         let count = |s: CopyStatus| copies.iter().filter(|c| c.status == s).count();
         Ok(ExamOverview {
             needs_review: count(CopyStatus::NeedsReview),

@@ -11,12 +11,16 @@ use std::path::{Path, PathBuf};
 impl Station {
     /// Writes the grades CSV; returns the number of copies written.
     pub fn export_csv(&self, exam_id: &str, out: &Path) -> Result<usize> {
-        let sheet = ExamSheet::read(&*self.store()?, exam_id)?;
+        let store = self.store()?;
+        self.refuse_if_hidden(&store, exam_id, "exporting named grades")?;
+        let sheet = ExamSheet::read(&store, exam_id)?;
         grades_csv::write(&sheet, out)
     }
 
     pub fn export_pronote(&self, exam_id: &str, coefficient: f64, out: &Path) -> Result<()> {
-        let sheet = ExamSheet::read(&*self.store()?, exam_id)?;
+        let store = self.store()?;
+        self.refuse_if_hidden(&store, exam_id, "exporting named grades")?;
+        let sheet = ExamSheet::read(&store, exam_id)?;
         pronote::write(&sheet, coefficient, out)
     }
 
@@ -36,9 +40,9 @@ impl Station {
         exam_id: &str,
         dir: PathBuf,
         combined: Option<PathBuf>,
-        options: PdfOptions,
+        mut options: PdfOptions,
     ) -> Result<u64> {
-        self.store()?.exam(exam_id)?;
+        options.anonymous |= self.hides_identity(&*self.store()?, exam_id)?;
         let store = self.own_store()?;
         let request = ExamPdfRequest {
             exam_id: exam_id.to_string(),

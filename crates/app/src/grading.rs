@@ -43,7 +43,7 @@ pub struct GradingView {
 
 impl Station {
     fn view(&self, store: &Store, copy_id: &str) -> Result<GradingView> {
-        let copy = store.copy(copy_id)?;
+        let copy = self.shown(store, store.copy(copy_id)?)?;
         let bareme = store.bareme(&copy.exam_id)?;
         let undo = self
             .histories
@@ -253,6 +253,11 @@ impl Station {
         node_id: &str,
         include_ungraded: bool,
     ) -> Result<Vec<RankedCopy>> {
-        self.store()?.ranking(exam_id, node_id, include_ungraded)
+        let store = self.store()?;
+        let mut ranked = store.ranking(exam_id, node_id, include_ungraded)?;
+        if self.hides_identity(&store, exam_id)? {
+            ranked.iter_mut().for_each(|r| r.student = None);
+        }
+        Ok(ranked)
     }
 }

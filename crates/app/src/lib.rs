@@ -10,6 +10,7 @@
 mod exams;
 mod exports;
 mod grading;
+mod identity;
 pub mod jobs;
 pub mod pages;
 mod scanning;

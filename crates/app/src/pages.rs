@@ -20,7 +20,8 @@ const WIDTH_STEP: u32 = 200;
 const MAX_WIDTH: u32 = 3000;
 const JPEG_QUALITY: u8 = 85;
 
-type Key = (String, u32, u32);
+/// (copy, page, width, name header hidden).
+type Key = (String, u32, u32, bool);
 
 #[derive(Debug)]
 pub(crate) struct PageCache {
@@ -48,7 +49,7 @@ impl PageCache {
     /// Drops a copy's cached pages (after its pages were turned or renumbered).
     pub fn forget_copy(&self, copy_id: &str) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|((c, _, _), _)| c != copy_id);
+            entries.retain(|((c, _, _, _), _)| c != copy_id);
         }
     }
 
@@ -68,10 +69,13 @@ pub fn rendered_width(width: u32) -> u32 {
     width.clamp(WIDTH_STEP, MAX_WIDTH).div_ceil(WIDTH_STEP) * WIDTH_STEP
 }
 
-fn render(pdf: &Path, source: &PageSource, width: u32) -> Result<Vec<u8>> {
+fn render(pdf: &Path, source: &PageSource, width: u32, hide: Option<bool>) -> Result<Vec<u8>> {
     // An A4 page is 8.27 inches wide.
     let dpi = ((f64::from(width) / 8.27).ceil() as u32).clamp(20, 600);
-    let img = korrigo_ingest::render_page(pdf, source, dpi)?;
+    let mut img = korrigo_ingest::render_page(pdf, source, dpi)?;
+    if let Some(first) = hide {
+        korrigo_export::pdf::hide_header(&mut img, first);
+    }
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
         .encode(
@@ -88,12 +92,18 @@ impl Station {
     /// Page `number` of a copy as a JPEG about `width` pixels wide.
     pub fn page_image(&self, copy_id: &str, number: u32, width: u32) -> Result<Arc<Vec<u8>>> {
         let width = rendered_width(width);
-        let key = (copy_id.to_string(), number, width);
+        let (page, pdf, hidden) = {
+            let store = self.store()?;
+            let (page, pdf) = store.page(copy_id, number)?;
+            let exam = store.copy(copy_id)?.exam_id;
+            (page, pdf, self.hides_identity(&store, &exam)?)
+        };
+        let key = (copy_id.to_string(), number, width, hidden);
         if let Some(hit) = self.pages.get(&key) {
             return Ok(hit);
         }
-        let (page, pdf) = self.store()?.page(copy_id, number)?;
-        let bytes = Arc::new(render(&pdf, &page.source, width)?);
+        let hide = hidden.then_some(number == 1);
+        let bytes = Arc::new(render(&pdf, &page.source, width, hide)?);
         self.pages.put(key, Arc::clone(&bytes));
         Ok(bytes)
     }
@@ -115,6 +125,7 @@ impl Station {
     pub fn header_crop(&self, copy_id: &str) -> Result<Vec<u8>> {
         let store = self.store()?;
         let copy = store.copy(copy_id)?;
+        self.refuse_if_hidden(&store, &copy.exam_id, "seeing the name header")?;
         let sha = copy
             .header_crop
             .ok_or_else(|| Error::not_found(format!("copy #{} has no header crop", copy.seq)))?;
@@ -145,7 +156,7 @@ mod tests {
     #[test]
     fn the_cache_forgets_the_least_recently_used_page() {
         let cache = PageCache::new(2);
-        let key = |n| ("c".to_string(), n, 1000);
+        let key = |n| ("c".to_string(), n, 1000, false);
         cache.put(key(1), Arc::new(vec![1]));
         cache.put(key(2), Arc::new(vec![2]));
         assert!(cache.get(&key(1)).is_some());

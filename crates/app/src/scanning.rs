@@ -35,16 +35,28 @@ impl Station {
     }
 
     pub fn copies(&self, exam_id: &str) -> Result<Vec<CopyView>> {
-        self.store()?.copies(exam_id)
+        let store = self.store()?;
+        let copies = store.copies(exam_id)?;
+        copies.into_iter().map(|c| self.shown(&store, c)).collect()
     }
 
     pub fn copy(&self, copy_id: &str) -> Result<CopyView> {
-        self.store()?.copy(copy_id)
+        let store = self.store()?;
+        let copy = store.copy(copy_id)?;
+        self.shown(&store, copy)
     }
 
     /// The copies waiting for review, in scan order.
     pub fn review_queue(&self, exam_id: &str) -> Result<Vec<ReviewItem>> {
-        korrigo_station::review::list(&*self.store()?, exam_id)
+        let store = self.store()?;
+        self.refuse_if_hidden(&store, exam_id, "identifying copies")?;
+        korrigo_station::review::list(&store, exam_id)
+    }
+
+    /// Refuses identity work on a copy to a user from whom its exam hides identities.
+    fn check_identity_work(&self, store: &korrigo_core::store::Store, copy_id: &str) -> Result<()> {
+        let exam = store.copy(copy_id)?.exam_id;
+        self.refuse_if_hidden(store, &exam, "identifying copies")
     }
 
     /// Gives a copy to a student (by id), refused if the student already has a copy of
@@ -56,6 +68,7 @@ impl Station {
         force: bool,
     ) -> Result<CopyView> {
         let mut store = self.store()?;
+        self.check_identity_work(&store, copy_id)?;
         let writer = match student_id {
             Some(id) => korrigo_core::store::Writer::Student(id.to_string()),
             None => korrigo_core::store::Writer::Unknown,
@@ -72,6 +85,7 @@ impl Station {
         action: FlagAction,
     ) -> Result<CopyView> {
         let mut store = self.store()?;
+        self.check_identity_work(&store, copy_id)?;
         store.resolve_flag(copy_id, index, action)?;
         self.pages.forget_copy(copy_id);
         store.copy(copy_id)
@@ -79,6 +93,8 @@ impl Station {
 
     /// Appends copy `from`'s sheets to copy `into`.
     pub fn join(&self, into: &str, from: &str) -> Result<CopyView> {
-        korrigo_station::review::join(&mut *self.store()?, into, from)
+        let mut store = self.store()?;
+        self.check_identity_work(&store, into)?;
+        korrigo_station::review::join(&mut store, into, from)
     }
 }

@@ -204,3 +204,78 @@ fn a_cancelled_import_stores_nothing_and_says_so() {
     assert_eq!(end.state, JobState::Cancelled, "{end:?}");
     assert!(station.copies(&exam.id).unwrap().is_empty());
 }
+
+#[test]
+fn an_anonymous_exam_hides_who_wrote_each_copy_from_teachers() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let admin = Station::open(&data, Some("admin"), Arc::new(Recorded::default())).unwrap();
+    let exam = admin
+        .create_exam(&NewExam {
+            name: "DS 10".into(),
+            date: None,
+            subject: None,
+            pages_per_copy: 4,
+        })
+        .unwrap();
+    let roster = dir.path().join("classe.csv");
+    std::fs::write(&roster, "Nom;Prénom\nMARTIN;Élodie\nDURAND;Yanis\n").unwrap();
+    admin.import_roster(&exam.id, &roster, false).unwrap();
+    let job = admin
+        .start_import(&exam.id, vec![batch(dir.path(), 1)], false)
+        .unwrap();
+    assert_eq!(admin.wait_job(job).unwrap().state, JobState::Done);
+    let copy = admin.copies(&exam.id).unwrap().remove(0);
+    let martin = admin.exam_overview(&exam.id).unwrap().students[1].clone();
+    admin.identify(&copy.id, Some(&martin.id), false).unwrap();
+
+    let teacher = Station::open(&data, Some("ens"), Arc::new(Recorded::default())).unwrap();
+    let refused = teacher.set_exam_anonymous(&exam.id, true).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Unauthorized);
+    let named = teacher.page_image(&copy.id, 1, 800).unwrap();
+    admin.set_exam_anonymous(&exam.id, true).unwrap();
+
+    let seen = teacher.copies(&exam.id).unwrap().remove(0);
+    assert!(seen.student.is_none() && seen.identity_hidden, "{seen:?}");
+    assert!(teacher
+        .grading_view(&copy.id)
+        .unwrap()
+        .copy
+        .student
+        .is_none());
+    assert!(teacher.exam_overview(&exam.id).unwrap().copies[0]
+        .student
+        .is_none());
+    for refused in [
+        teacher.review_queue(&exam.id).map(|_| ()),
+        teacher.header_crop(&copy.id).map(|_| ()),
+        teacher
+            .export_csv(&exam.id, &dir.path().join("n.csv"))
+            .map(|_| ()),
+        teacher.identify(&copy.id, None, false).map(|_| ()),
+    ] {
+        assert_eq!(refused.unwrap_err().code, ErrorCode::Unauthorized);
+    }
+    // The name header is painted over in the teacher's page 1, not in the admin's.
+    let hidden = teacher.page_image(&copy.id, 1, 800).unwrap();
+    assert_ne!(named, hidden);
+    let grey_top = |jpeg: &[u8]| {
+        let img = image::load_from_memory(jpeg).unwrap().to_luma8();
+        let (w, h) = img.dimensions();
+        let dark = (h / 20..h / 8)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .filter(|&(x, y)| img.get_pixel(x, y)[0] < 120)
+            .count();
+        dark < 20
+    };
+    assert!(grey_top(&hidden));
+    assert!(!grey_top(&admin.page_image(&copy.id, 1, 800).unwrap()));
+    assert_eq!(
+        admin.copies(&exam.id).unwrap()[0]
+            .student
+            .as_ref()
+            .unwrap()
+            .last_name,
+        "MARTIN"
+    );
+}

@@ -158,6 +158,13 @@ pub enum ExamCommand {
     },
     /// List the exams of this station.
     List,
+    /// Grade an exam anonymously (teachers then see codes, never names), or not.
+    Anonymous {
+        #[arg(long)]
+        exam: String,
+        #[arg(action = clap::ArgAction::Set, value_parser = clap::value_parser!(bool))]
+        on: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -42,6 +42,22 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{}", exam.id);
             }
         }
+        Command::Exam(ExamCommand::Anonymous { exam, on }) => {
+            let exam = store.set_exam_anonymous(&exam, on)?;
+            if as_json {
+                output::json(&exam);
+            } else {
+                println!(
+                    "{}: {}",
+                    exam.name,
+                    if exam.anonymous {
+                        "anonymous grading"
+                    } else {
+                        "named grading"
+                    }
+                );
+            }
+        }
         Command::Exam(ExamCommand::List) => {
             let exams = korrigo_station::exam::list(&store)?;
             if as_json {

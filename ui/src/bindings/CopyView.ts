@@ -26,4 +26,8 @@ corrector: string | null,
 /**
  * What stands for the student where identities are hidden.
  */
-anonymous_code: string, pages: Array<PageView>, };
+anonymous_code: string, 
+/**
+ * Who wrote it is hidden from the user (an anonymous exam, seen by a teacher).
+ */
+identity_hidden: boolean, pages: Array<PageView>, };

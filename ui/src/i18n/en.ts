@@ -65,6 +65,9 @@ const en: Messages = {
     state: { running: "Running", done: "Done", failed: "Failed", cancelled: "Cancelled" },
   },
   exams: {
+    anonymous: "Anonymous grading",
+    anonymousHint: "Teachers see a code instead of the name, with no header and no identification.",
+    anonymousOn: "Anonymous grading: names are hidden from teachers.",
     title: "Exams",
     list: "Exams",
     none: "No exam yet: create the first one below.",

@@ -64,6 +64,9 @@ const fr = {
     state: { running: "En cours", done: "Terminé", failed: "Échec", cancelled: "Annulé" },
   },
   exams: {
+    anonymous: "Correction anonyme",
+    anonymousHint: "Les enseignants voient un code au lieu du nom, sans en-tête ni identification.",
+    anonymousOn: "Correction anonyme : les noms sont cachés aux enseignants.",
     title: "Examens",
     list: "Liste des examens",
     none: "Aucun examen pour l’instant : créez le premier ci-dessous.",

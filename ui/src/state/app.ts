@@ -104,8 +104,15 @@ export function currentExam(): Exam | null {
   return app.overview?.exam ?? app.exams.find((e) => e.id === app.examId) ?? null;
 }
 
+/** The exam hides identities from this user (an anonymous exam, seen by a teacher). */
+export function anonymityForced(examId: string | null = app.examId): boolean {
+  const exam = app.overview?.exam.id === examId ? app.overview?.exam : app.exams.find((e) => e.id === examId);
+  return !!exam?.anonymous && app.session?.role === "teacher";
+}
+
 export function isAnonymous(examId: string | null = app.examId): boolean {
   if (!examId) return false;
+  if (anonymityForced(examId)) return true;
   return app.anonymous[examId] ?? read(ANON_KEY(examId)) === "1";
 }
 

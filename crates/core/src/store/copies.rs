@@ -44,6 +44,9 @@ pub struct CopyView {
     pub corrector: Option<String>,
     /// What stands for the student where identities are hidden.
     pub anonymous_code: String,
+    /// Who wrote it is hidden from the user (an anonymous exam, seen by a teacher).
+    #[serde(default)]
+    pub identity_hidden: bool,
     pub pages: Vec<PageView>,
 }
 
@@ -156,6 +159,7 @@ fn copy_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CopyRow> {
             unknown_writer: r.get(12)?,
             corrector: r.get(13)?,
             anonymous_code: crate::model::anonymous_code(&r.get::<_, String>(0)?),
+            identity_hidden: false,
             pages: Vec::new(),
         },
         r.get(6)?,

@@ -1,7 +1,7 @@
 //! Exams: a name, a date, how many A4 pages a copy is expected to have.
 
 use super::outbox::Change;
-use super::{now, Store};
+use super::{now, Role, Store};
 use crate::error::{Error, Result};
 use crate::model::new_id;
 use rusqlite::{params, OptionalExtension, Row};
@@ -27,6 +27,8 @@ pub struct Exam {
     pub subject: Option<String>,
     pub pages_per_copy: u32,
     pub created_at: String,
+    /// Graded anonymously: teachers see a code instead of the student.
+    pub anonymous: bool,
 }
 
 impl Exam {
@@ -38,11 +40,12 @@ impl Exam {
             subject: r.get(3)?,
             pages_per_copy: r.get(4)?,
             created_at: r.get(5)?,
+            anonymous: r.get(6)?,
         })
     }
 }
 
-const EXAM_COLUMNS: &str = "id, name, date, subject, pages_per_copy, created_at";
+const EXAM_COLUMNS: &str = "id, name, date, subject, pages_per_copy, created_at, anonymous";
 
 impl Store {
     pub fn create_exam(&mut self, new: &NewExam) -> Result<Exam> {
@@ -72,6 +75,7 @@ impl Store {
                 .map(String::from),
             pages_per_copy: new.pages_per_copy,
             created_at: now(),
+            anonymous: false,
         };
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
@@ -81,6 +85,23 @@ impl Store {
         self.log_in(&tx, Change::new("exam.create", &exam.id, json!(exam)))?;
         tx.commit()?;
         Ok(exam)
+    }
+
+    /// Sets whether an exam is graded anonymously (admins only; audited).
+    pub fn set_exam_anonymous(&mut self, exam_id: &str, anonymous: bool) -> Result<Exam> {
+        self.require(&[Role::Admin], "change how an exam is graded")?;
+        self.exam(exam_id)?;
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE exam SET anonymous = ?2 WHERE id = ?1",
+            params![exam_id, anonymous],
+        )?;
+        self.log_in(
+            &tx,
+            Change::new("exam.anonymous", exam_id, json!({ "anonymous": anonymous })),
+        )?;
+        tx.commit()?;
+        self.exam(exam_id)
     }
 
     pub fn exam(&self, id: &str) -> Result<Exam> {

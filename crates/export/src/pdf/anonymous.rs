@@ -89,6 +89,18 @@ pub fn redact_scan(
         .map(Some)
 }
 
+/// Paints over the name header of a rendered page view (the top of a copy's first page
+/// when no header is found there); whether anything was covered.
+pub fn hide_header(view: &mut RgbImage, first: bool) -> bool {
+    match find_cover(view, first) {
+        Some(cover) => {
+            paint(view, &[cover]);
+            true
+        }
+        None => false,
+    }
+}
+
 fn find_cover(view: &RgbImage, first: bool) -> Option<Cover> {
     let (w, h) = view.dimensions();
     let scale = f64::from(FIND_WIDTH) / f64::from(w);

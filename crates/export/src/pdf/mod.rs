@@ -17,6 +17,7 @@ mod gstate;
 mod releve;
 mod source;
 
+pub use anonymous::hide_header;
 pub use copy::PdfOptions;
 
 use crate::sheet::ExamSheet;
