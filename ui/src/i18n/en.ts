@@ -170,6 +170,8 @@ const en: Messages = {
     forceFor: "Force: assign to {name} anyway",
     given: "Copy no. {seq} assigned to {name}.",
     markedUnknown: "Copy no. {seq} marked “unknown student”.",
+    joinPrevious: "Join to copy {seq}",
+    joined: "Sheets joined: copy {seq} now has {pages} pages.",
     flagConfirm: "Confirm",
     flagTurn: "Turn the page",
     flagDrop: "Remove the page",

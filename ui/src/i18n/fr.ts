@@ -169,6 +169,8 @@ const fr = {
     forceFor: "Forcer : attribuer à {name} quand même",
     given: "Copie n° {seq} attribuée à {name}.",
     markedUnknown: "Copie n° {seq} marquée « élève inconnu ».",
+    joinPrevious: "Joindre à la copie n° {seq}",
+    joined: "Feuilles jointes : la copie n° {seq} a maintenant {pages} pages.",
     flagConfirm: "Confirmer",
     flagTurn: "Retourner la page",
     flagDrop: "Retirer la page",
