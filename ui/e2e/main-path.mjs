@@ -138,7 +138,8 @@ async function main() {
   for (let i = 0; i <= 20; i++) stroke.push({ x: r.x + r.width * (0.2 + 0.02 * i), y: r.y + r.height * (0.5 + 0.01 * Math.sin(i)) });
   await d.drag(stroke);
   await d.until("the stroke", async () => (await d.all("annotation")).length >= 1);
-  report.stroke = await d.script("return window.__korrigoPerf || null");
+  report.stroke = await d.until("the stroke's timings", async () =>
+    d.script("return window.__korrigoPerf && window.__korrigoPerf.strokes > 0 ? window.__korrigoPerf : null"), 5000);
   await d.click("tool-tick");
   await d.drag([{ x: r.x + r.width * 0.8, y: r.y + r.height * 0.3 }]);
   await d.until("the stamp", async () => (await d.all("annotation")).length >= 2);
