@@ -46,3 +46,4 @@ bench: setup
 	$(CARGO) bench --locked -p korrigo-core --bench grading
 	$(CARGO) bench --locked -p korrigo-station --bench import
 	$(CARGO) bench --locked -p korrigo-export --bench pdf
+	$(CARGO) bench --locked -p korrigo-app --bench pages
