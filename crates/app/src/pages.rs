@@ -94,9 +94,9 @@ impl Station {
         let width = rendered_width(width);
         let (page, pdf, hidden) = {
             let store = self.store()?;
-            let (page, pdf) = store.page(copy_id, number)?;
-            let exam = store.copy(copy_id)?.exam_id;
-            (page, pdf, self.hides_identity(&store, &exam)?)
+            let copy = store.copy(copy_id)?;
+            let (page, pdf) = store.page_of(&copy, number)?;
+            (page, pdf, self.hides_identity(&store, &copy.exam_id)?)
         };
         let key = (copy_id.to_string(), number, width, hidden);
         if let Some(hit) = self.pages.get(&key) {

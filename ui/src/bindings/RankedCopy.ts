@@ -2,4 +2,8 @@
 import type { CopyStatus } from "./CopyStatus";
 import type { Points } from "./Points";
 
-export type RankedCopy = { copy_id: string, copy_seq: number, student: string | null, status: CopyStatus, points: Points | null, max: Points, remark: string | null, };
+export type RankedCopy = { copy_id: string, copy_seq: number, student: string | null, 
+/**
+ * What stands for the student where identities are hidden.
+ */
+anonymous_code: string, status: CopyStatus, points: Points | null, max: Points, remark: string | null, };

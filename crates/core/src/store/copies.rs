@@ -111,14 +111,21 @@ impl Store {
     /// One page of a copy, with the path of its original PDF in the media store.
     pub fn page(&self, copy_id: &str, number: u32) -> Result<(PageView, std::path::PathBuf)> {
         let copy = self.copy(copy_id)?;
-        let count = copy.pages.len();
+        self.page_of(&copy, number)
+    }
+
+    /// Page `number` of a copy already read, with the path of its original PDF.
+    pub fn page_of(&self, copy: &CopyView, number: u32) -> Result<(PageView, std::path::PathBuf)> {
         let page = copy
             .pages
-            .into_iter()
+            .iter()
             .find(|p| p.number == number)
+            .cloned()
             .ok_or_else(|| {
                 Error::not_found(format!(
-                    "copy {copy_id} has no page {number} (it has {count} pages)"
+                    "copy {} has no page {number} (it has {} pages)",
+                    copy.id,
+                    copy.pages.len()
                 ))
             })?;
         let path = self.media().path_of(&page.source.pdf, "pdf");

@@ -39,6 +39,8 @@ pub struct RankedCopy {
     pub copy_id: String,
     pub copy_seq: u32,
     pub student: Option<String>,
+    /// What stands for the student where identities are hidden.
+    pub anonymous_code: String,
     pub status: CopyStatus,
     pub points: Option<Points>,
     pub max: Points,
@@ -146,6 +148,7 @@ impl Store {
             .map(|c| {
                 let n = c.grade.node(node_id);
                 RankedCopy {
+                    anonymous_code: crate::model::anonymous_code(&c.id),
                     copy_id: c.id,
                     copy_seq: c.seq,
                     student: c.student,
