@@ -7,5 +7,6 @@ pub mod grading;
 pub mod media;
 pub mod model;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, ErrorCode, Result};
