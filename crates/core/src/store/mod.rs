@@ -23,6 +23,7 @@ mod roster;
 mod score;
 mod stats;
 mod status;
+pub mod sync;
 mod users;
 
 pub use audit::AuditEntry;

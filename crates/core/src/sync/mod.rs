@@ -7,8 +7,8 @@ pub mod entity;
 pub mod wire;
 
 pub use entity::{
-    AppreciationState, ConflictState, CopyState, EntityKind, ExamState, LeaseRecord,
-    PageState, ScoreState, SourceRef, StructureState, StudentState,
+    AppreciationState, ConflictState, CopyState, EntityKind, ExamState, LeaseRecord, PageState,
+    ScoreState, SourceRef, StructureState, StudentState,
 };
 pub use wire::{
     Entity, LoginRequest, LoginResponse, Mutation, Outcome, OutcomeStatus, PullResponse,

@@ -1,4 +1,4 @@
--- schema version 3
+-- schema version 4
 
 CREATE TABLE annotation (
     id              TEXT PRIMARY KEY,
@@ -176,6 +176,44 @@ CREATE TABLE student (
     class           TEXT,
     group_name      TEXT,
     server_version  INTEGER
+);
+
+CREATE TABLE sync_conflict (
+    id              TEXT PRIMARY KEY,
+    exam_id         TEXT NOT NULL,
+    body_json       TEXT NOT NULL,
+    server_version  INTEGER NOT NULL
+);
+
+CREATE TABLE sync_issue (
+    seq             INTEGER PRIMARY KEY REFERENCES outbox(seq),
+    mutation_id     TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    target          TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('conflict', 'rejected')),
+    code            TEXT,
+    message         TEXT,
+    at              TEXT NOT NULL,
+    args_json       TEXT NOT NULL,
+    -- The server's entities that won (conflicts), as a JSON array.
+    winner_json     TEXT NOT NULL DEFAULT '[]'
+);
+
+CREATE TABLE sync_parked (
+    kind            TEXT NOT NULL,
+    key             TEXT NOT NULL,
+    version         INTEGER NOT NULL,
+    entity_json     TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+
+CREATE TABLE sync_state (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    server_epoch    TEXT,
+    pull_cursor     INTEGER NOT NULL DEFAULT 0 CHECK (pull_cursor >= 0),
+    last_success    TEXT,
+    last_error      TEXT,
+    last_attempt    TEXT
 );
 
 CREATE INDEX annotation_copy ON annotation(copy_id, page_id);
