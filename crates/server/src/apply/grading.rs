@@ -1,0 +1,140 @@
+//! Grading writes: scores, appreciations, annotations and finalizing. Each needs the
+//! copy's current lease (see `lookup::check_lease`) and, for a row another station may
+//! also have changed, the version it was based on.
+
+use super::entities::{get, put};
+use super::lookup::{self, check_base, check_lease};
+use super::{args, structure, Ctx, Fail, Step};
+use korrigo_core::error::ErrorCode;
+use korrigo_core::grading::annotation::{self, Annotation};
+use korrigo_core::grading::lease::LeaseState;
+use korrigo_core::sync::{AppreciationState, Entity, EntityKind, Mutation, ScoreState};
+use serde_json::json;
+use tokio_postgres::Transaction;
+
+pub async fn score(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+    let s: ScoreState = args(m)?;
+    let (_, copy) = lookup::copy(tx, &s.copy_id).await?;
+    check_lease(tx, ctx, &s.copy_id, m).await?;
+    let (_, exam) = lookup::exam(tx, &copy.exam_id).await?;
+    let bareme = exam.bareme.as_ref().ok_or_else(|| {
+        Fail::rejected(
+            ErrorCode::Validation,
+            format!("exam {} has no barème yet", copy.exam_id),
+        )
+    })?;
+    let leaf = bareme.leaf(&s.node_id).ok_or_else(|| {
+        Fail::rejected(
+            ErrorCode::Validation,
+            format!(
+                "score.set #{}: question {} is not in the barème",
+                m.seq, s.node_id
+            ),
+        )
+    })?;
+    if let Some(p) = s.points {
+        if p > leaf.max {
+            return Err(Fail::rejected(
+                ErrorCode::Validation,
+                format!(
+                    "score.set #{}: {p:?} is above the {:?} of question {}",
+                    m.seq, leaf.max, s.node_id
+                ),
+            ));
+        }
+    }
+    let key = ScoreState::key(&s.copy_id, &s.node_id);
+    let current = get(tx, EntityKind::Score, &key).await?;
+    check_base(current.as_ref(), ctx, m)?;
+    Ok(vec![
+        put(
+            tx,
+            EntityKind::Score,
+            &key,
+            &copy.exam_id,
+            json!(s),
+            false,
+            Some(ctx.station),
+        )
+        .await?,
+    ])
+}
+
+pub async fn appreciation(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+    let a: AppreciationState = args(m)?;
+    let (_, copy) = lookup::copy(tx, &a.copy_id).await?;
+    check_lease(tx, ctx, &a.copy_id, m).await?;
+    let current = get(tx, EntityKind::Appreciation, &a.copy_id).await?;
+    check_base(current.as_ref(), ctx, m)?;
+    Ok(vec![
+        put(
+            tx,
+            EntityKind::Appreciation,
+            &a.copy_id,
+            &copy.exam_id,
+            json!(a),
+            false,
+            Some(ctx.station),
+        )
+        .await?,
+    ])
+}
+
+pub async fn annotation(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+    let a: Annotation = args(m)?;
+    let (_, copy) = lookup::copy(tx, &a.copy_id).await?;
+    check_lease(tx, ctx, &a.copy_id, m).await?;
+    if !copy.pages.iter().any(|p| p.id == a.page_id) {
+        return Err(Fail::rejected(
+            ErrorCode::Validation,
+            format!(
+                "{} #{}: page {} is not a page of copy {}",
+                m.name, m.seq, a.page_id, a.copy_id
+            ),
+        ));
+    }
+    let (_, exam) = lookup::exam(tx, &copy.exam_id).await?;
+    annotation::validate(&a.shape, exam.bareme.as_ref())
+        .and_then(|()| annotation::validate_style(&a.style))
+        .map_err(|e| Fail::rejected(e.code, format!("{} #{}: {}", m.name, m.seq, e.message)))?;
+    let current = get(tx, EntityKind::Annotation, &a.id).await?;
+    check_base(current.as_ref(), ctx, m)?;
+    Ok(vec![
+        put(
+            tx,
+            EntityKind::Annotation,
+            &a.id,
+            &copy.exam_id,
+            json!(a),
+            a.deleted,
+            Some(ctx.station),
+        )
+        .await?,
+    ])
+}
+
+/// Finalizing ends the lease it was made under and records the graded copy.
+pub async fn finalize(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+    #[derive(serde::Deserialize)]
+    struct Args {
+        copy_id: String,
+    }
+    let a: Args = args(m)?;
+    let (_, copy) = lookup::copy(tx, &a.copy_id).await?;
+    let mut lease = check_lease(tx, ctx, &a.copy_id, m).await?;
+    lease.state = LeaseState::Finalized;
+    let mut out = structure::apply(tx, ctx, m).await?;
+    out.push(
+        put(
+            tx,
+            EntityKind::Lease,
+            &a.copy_id,
+            &copy.exam_id,
+            json!(lease),
+            false,
+            Some(ctx.station),
+        )
+        .await?,
+    );
+    Ok(out)
+}

@@ -1,0 +1,95 @@
+//! The server's configuration: a TOML file (`--config`), then environment variables,
+//! which win. Every setting has a default fit for a test on loopback except the
+//! database, which must be named.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// A libpq-style connection string (`host=… user=… password=… dbname=…`) or URL.
+    pub database_url: String,
+    /// Where uploaded scans and the epoch's high-water mark live.
+    pub data_dir: PathBuf,
+    /// The bearer token `/metrics` asks for; `/metrics` is closed without one.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+    #[serde(default = "default_token_days")]
+    pub token_days: i64,
+    #[serde(default = "default_pool")]
+    pub pool_size: usize,
+    /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy only).
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8443))
+}
+fn default_token_days() -> i64 {
+    90
+}
+fn default_pool() -> usize {
+    16
+}
+
+impl Config {
+    /// Reads `file` (if any), then applies `KORRIGO_SERVER_*` environment variables.
+    pub fn load(file: Option<&Path>) -> Result<Config, String> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    format!("cannot read the configuration {}: {e}", path.display())
+                })?;
+                text.parse::<toml::Table>()
+                    .map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        let env = [
+            ("KORRIGO_SERVER_LISTEN", "listen"),
+            ("KORRIGO_SERVER_DATABASE_URL", "database_url"),
+            ("KORRIGO_SERVER_DATA_DIR", "data_dir"),
+            ("KORRIGO_SERVER_METRICS_TOKEN", "metrics_token"),
+        ];
+        for (var, key) in env {
+            if let Ok(v) = std::env::var(var) {
+                table.insert(key.into(), toml::Value::String(v));
+            }
+        }
+        if let (Ok(cert), Ok(key)) = (
+            std::env::var("KORRIGO_SERVER_TLS_CERT"),
+            std::env::var("KORRIGO_SERVER_TLS_KEY"),
+        ) {
+            let mut tls = toml::Table::new();
+            tls.insert("cert".into(), toml::Value::String(cert));
+            tls.insert("key".into(), toml::Value::String(key));
+            table.insert("tls".into(), toml::Value::Table(tls));
+        }
+        let source = file.map_or("the environment".to_string(), |p| p.display().to_string());
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e| format!("configuration from {source}: {e}"))?;
+        if config.token_days <= 0 {
+            return Err(format!("{source}: token_days must be positive"));
+        }
+        Ok(config)
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+}

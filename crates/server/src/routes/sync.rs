@@ -1,0 +1,332 @@
+//! The sync endpoints: where a station stands, push and pull.
+//!
+//! Push: each mutation in its own transaction, with the station row locked, keyed by
+//! (station, seq). A seq already known answers its stored outcome; a gap stops the
+//! batch; a refusal rolls back to a savepoint and is stored as `conflict` (with a
+//! conflict entity every station pulls) or `rejected`. A push made under an older epoch
+//! applies nothing: the station must first replay what the restored server lost.
+
+use crate::app::AppState;
+use crate::apply::{self, put_entity, row_to_entity, Ctx, Decision};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::client_ip;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use korrigo_core::sync::{
+    ConflictState, Entity, EntityKind, Mutation, Outcome, OutcomeStatus, PullResponse, PushRequest,
+    PushResponse, ServerRole, StationCursor, PROTOCOL_VERSION,
+};
+use serde::Deserialize;
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use time::OffsetDateTime;
+
+const MAX_BATCH: usize = 1000;
+
+fn station_of(caller: &Caller, asked: &str) -> ApiResult<()> {
+    match &caller.station_id {
+        Some(s) if s == asked => Ok(()),
+        Some(s) => Err(ApiError::forbidden(format!(
+            "this token belongs to station {s}, not to station {asked}"
+        ))),
+        None => Err(ApiError::forbidden(
+            "this token was not issued to a station: sign in from the station",
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StationQuery {
+    station_id: String,
+}
+
+pub async fn station(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(q): Query<StationQuery>,
+) -> ApiResult<Json<StationCursor>> {
+    station_of(&caller, &q.station_id)?;
+    let client = state.pool.get().await?;
+    let last_seq = client
+        .query_opt(
+            "SELECT last_seq FROM station WHERE id = $1",
+            &[&q.station_id],
+        )
+        .await?
+        .map_or(0, |r| r.get(0));
+    Ok(Json(StationCursor {
+        server_epoch: state.epoch(),
+        last_seq,
+    }))
+}
+
+fn outcome_of(seq: i64, d: Decision, conflict: Option<Entity>) -> Outcome {
+    match d {
+        Decision::Applied(entities) => Outcome {
+            seq,
+            status: OutcomeStatus::Applied,
+            code: None,
+            message: None,
+            entities,
+            duplicate: false,
+        },
+        Decision::Conflict {
+            code,
+            message,
+            mut winners,
+        } => {
+            winners.extend(conflict);
+            Outcome {
+                seq,
+                status: OutcomeStatus::Conflict,
+                code: Some(code),
+                message: Some(message),
+                entities: winners,
+                duplicate: false,
+            }
+        }
+        Decision::Rejected { code, message } => Outcome {
+            seq,
+            status: OutcomeStatus::Rejected,
+            code: Some(code),
+            message: Some(message),
+            entities: Vec::new(),
+            duplicate: false,
+        },
+    }
+}
+
+async fn stored_outcome(
+    client: &impl tokio_postgres::GenericClient,
+    station: &str,
+    seq: i64,
+) -> ApiResult<Outcome> {
+    let row = client
+        .query_opt(
+            "SELECT outcome FROM mutation_log WHERE station_id = $1 AND seq = $2",
+            &[&station, &seq],
+        )
+        .await?
+        .ok_or_else(|| {
+            ApiError::internal(format!(
+                "the outcome of station {station} seq {seq} is missing"
+            ))
+        })?;
+    let mut o: Outcome = serde_json::from_value(row.get(0))
+        .map_err(|e| ApiError::internal(format!("stored outcome of seq {seq} is damaged: {e}")))?;
+    o.duplicate = true;
+    Ok(o)
+}
+
+/// Applies one mutation in its own transaction; `None` if another push of the same
+/// station took this seq meanwhile.
+async fn apply_one(
+    state: &AppState,
+    client: &mut deadpool_postgres::Object,
+    caller: &Caller,
+    ip: &str,
+    req: &PushRequest,
+    m: &Mutation,
+) -> ApiResult<Option<Outcome>> {
+    let mut tx = client.transaction().await?;
+    let last: i64 = tx
+        .query_one(
+            "SELECT last_seq FROM station WHERE id = $1 FOR UPDATE",
+            &[&req.station_id],
+        )
+        .await?
+        .get(0);
+    if m.seq <= last {
+        return Ok(None);
+    }
+    let ctx = Ctx {
+        login: &caller.login,
+        role: caller.role,
+        station: &req.station_id,
+        ip: Some(ip),
+        now: OffsetDateTime::now_utc(),
+    };
+    let sp = tx.savepoint("mutation").await?;
+    let decision = apply::apply(&sp, &ctx, m).await?;
+    match decision {
+        Decision::Applied(_) => sp.commit().await?,
+        _ => sp.rollback().await?,
+    }
+    let conflict = match &decision {
+        Decision::Conflict {
+            code,
+            message,
+            winners,
+        } => {
+            let body = ConflictState {
+                id: uuid::Uuid::now_v7().to_string(),
+                station_id: req.station_id.clone(),
+                account: caller.login.clone(),
+                seq: m.seq,
+                mutation_id: m.id.clone(),
+                name: m.name.clone(),
+                target: m.target.clone(),
+                args: m.args.clone(),
+                reason: format!("{}: {message}", code.as_str()),
+                at: korrigo_core::store::format_time(ctx.now),
+            };
+            let exam_id = winners.first().map_or(String::new(), |w| w.exam_id.clone());
+            Some(
+                put_entity(
+                    &tx,
+                    EntityKind::Conflict,
+                    &body.id,
+                    &exam_id,
+                    json!(body),
+                    false,
+                    Some(&req.station_id),
+                )
+                .await?,
+            )
+        }
+        _ => None,
+    };
+    let outcome = outcome_of(m.seq, decision, conflict);
+    let stored = serde_json::to_value(&outcome).map_err(|e| ApiError::internal(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO mutation_log (station_id, seq, mutation_id, name, target, account_id, status, outcome) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            &req.station_id,
+            &m.seq,
+            &m.id,
+            &m.name,
+            &m.target,
+            &caller.account_id,
+            &outcome.status.as_str(),
+            &stored,
+        ],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE station SET last_seq = $2, last_seen = now(), last_account = $3 WHERE id = $1",
+        &[&req.station_id, &m.seq, &caller.account_id],
+    )
+    .await?;
+    tx.commit().await?;
+    state.metrics.mutation(outcome.status.as_str());
+    if let Some(v) = outcome.entities.iter().map(|e| e.version).max() {
+        state.mark(v);
+    }
+    Ok(Some(outcome))
+}
+
+pub async fn push(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    caller: Caller,
+    Json(req): Json<PushRequest>,
+) -> ApiResult<Json<PushResponse>> {
+    let started = Instant::now();
+    if req.protocol != PROTOCOL_VERSION {
+        return Err(ApiError::validation(format!(
+            "the station speaks sync protocol {}, this server {PROTOCOL_VERSION}: update one of them",
+            req.protocol
+        )));
+    }
+    if caller.role == ServerRole::Student {
+        return Err(ApiError::forbidden("students do not push changes"));
+    }
+    station_of(&caller, &req.station_id)?;
+    if req.mutations.len() > MAX_BATCH {
+        return Err(ApiError::validation(format!(
+            "a push carries at most {MAX_BATCH} mutations, not {}",
+            req.mutations.len()
+        )));
+    }
+    let ip = client_ip(&state, peer, &headers);
+    let mut client = state.pool.get().await?;
+    let last_seq: i64 = client
+        .query_one(
+            "INSERT INTO station (id, last_account) VALUES ($1, $2) \
+             ON CONFLICT (id) DO UPDATE SET last_seen = now() RETURNING last_seq",
+            &[&req.station_id, &caller.account_id],
+        )
+        .await?
+        .get(0);
+    let epoch = state.epoch();
+    let mut response = PushResponse {
+        server_epoch: epoch.clone(),
+        last_seq,
+        outcomes: Vec::new(),
+        expected_seq: None,
+    };
+    if req.server_epoch.as_ref().is_some_and(|e| *e != epoch) {
+        response.expected_seq = Some(last_seq + 1);
+        return Ok(Json(response));
+    }
+    for m in &req.mutations {
+        if m.seq <= response.last_seq {
+            response
+                .outcomes
+                .push(stored_outcome(&**client, &req.station_id, m.seq).await?);
+            continue;
+        }
+        if m.seq != response.last_seq + 1 {
+            response.expected_seq = Some(response.last_seq + 1);
+            break;
+        }
+        match apply_one(&state, &mut client, &caller, &ip, &req, m).await? {
+            Some(outcome) => response.outcomes.push(outcome),
+            None => response
+                .outcomes
+                .push(stored_outcome(&**client, &req.station_id, m.seq).await?),
+        }
+        response.last_seq = m.seq;
+    }
+    state.metrics.push_latency(started.elapsed().as_secs_f64());
+    Ok(Json(response))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PullQuery {
+    #[serde(default)]
+    since: i64,
+    limit: Option<i64>,
+}
+
+pub async fn pull(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(q): Query<PullQuery>,
+) -> ApiResult<Json<PullResponse>> {
+    if caller.role == ServerRole::Student {
+        return Err(ApiError::forbidden(
+            "students see their copies on the portal, not through sync",
+        ));
+    }
+    let limit = q.limit.unwrap_or(500).clamp(1, 5000);
+    let client = state.pool.get().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {} FROM entity WHERE version > $1 ORDER BY version LIMIT $2",
+                apply::ENTITY_COLUMNS
+            ),
+            &[&q.since, &(limit + 1)],
+        )
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let entities: Vec<Entity> = rows
+        .iter()
+        .take(limit as usize)
+        .map(row_to_entity)
+        .collect();
+    let next = entities.last().map_or(q.since, |e| e.version);
+    Ok(Json(PullResponse {
+        server_epoch: state.epoch(),
+        entities,
+        next,
+        more,
+    }))
+}
