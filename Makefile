@@ -5,8 +5,10 @@ CARGO ?= cargo
 DEMO := target/demo
 export KORRIGO_PDFIUM := $(CURDIR)/vendor/pdfium/libpdfium.so
 export OMP_THREAD_LIMIT := 1
+# The PostgreSQL the server's tests use (scripts/pg.sh starts it).
+export KORRIGO_TEST_PG ?= host=127.0.0.1 port=5432 user=postgres password=postgres dbname=postgres
 
-.PHONY: setup run test ui lint unit bindings window corpus bench
+.PHONY: setup run test ui lint unit pg bindings window corpus bench
 
 setup:
 	@bash scripts/setup.sh
@@ -24,8 +26,12 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-unit:
+unit: pg
 	$(CARGO) nextest run --workspace --locked --no-fail-fast
+
+# The local PostgreSQL of the server's tests.
+pg:
+	@bash scripts/pg.sh
 
 # The TypeScript bindings of the IPC types, generated afresh from Rust (ts-rs), must be
 # the ones the UI was built with (ui/src/bindings).

@@ -15,7 +15,8 @@ PACKAGES=(build-essential pkg-config curl unzip python3 python3-pip clang libcla
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
   poppler-utils qpdf fonts-dejavu-core
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-  libssl-dev file xvfb xauth webkit2gtk-driver)
+  libssl-dev file xvfb xauth webkit2gtk-driver
+  postgresql gnome-keyring dbus keyutils)
 # Node.js may come from elsewhere than Debian (its npm then is not a Debian package).
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
