@@ -140,6 +140,40 @@ pub enum Command {
         #[arg(long)]
         script: PathBuf,
     },
+    /// Sign in to a central server as `--user`: the token goes to the OS keyring and the
+    /// profile becomes the active one (password from KORRIGO_PASSWORD, else asked).
+    Login {
+        /// The server's address, https://host[:port].
+        #[arg(long)]
+        server: String,
+        /// The profile to sign in with (created if new; default: `default`).
+        #[arg(long)]
+        profile: Option<String>,
+    },
+    /// Sign out of the active profile's server and forget its token.
+    Logout,
+    /// The server profiles of this machine, each with its own data.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Sync with the active profile's server now, or show where sync stands.
+    Sync {
+        #[command(subcommand)]
+        what: Option<SyncCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List the profiles; the active one is marked.
+    List,
+    /// Make a profile the active one.
+    Use { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Pending changes, last success, last error, and every conflict and rejection.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

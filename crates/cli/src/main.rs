@@ -8,6 +8,7 @@ mod grading_args;
 mod output;
 mod run;
 mod script;
+mod sync;
 
 use clap::Parser;
 

@@ -17,7 +17,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 pub fn run(cli: Cli) -> Result<()> {
-    let data_dir = data_dir(cli.data_dir)?;
+    if crate::sync::handles(&cli.command) {
+        return crate::sync::run(cli);
+    }
+    let data_dir = crate::sync::data_dir(cli.data_dir)?;
     let mut store = Store::open_as(&data_dir, cli.user.as_deref())?;
     let as_json = cli.json;
     match cli.command {
@@ -199,6 +202,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Stats(args) => grading::stats(&store, args, as_json)?,
         Command::Export(c) => crate::export::run(&store, c, as_json)?,
         Command::Grade { script } => crate::script::run(&mut store, &script)?,
+        Command::Login { .. } | Command::Logout | Command::Profile(_) | Command::Sync { .. } => {
+            unreachable!("handled by crate::sync")
+        }
     }
     Ok(())
 }
@@ -288,7 +294,8 @@ fn short(id: &str) -> &str {
     &id[id.len().saturating_sub(8)..]
 }
 
-fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+/// The station's default data directory (the default profile's).
+pub fn default_data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(d) = given {
         return Ok(d);
     }
