@@ -144,7 +144,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 output::json(&profile);
             } else {
                 println!(
-                    "profile '{}' is active: {} , data in {}",
+                    "profile '{}' is active: {}, data in {}",
                     profile.name,
                     profile.server_url,
                     profile.data_dir.display()
