@@ -8,7 +8,7 @@ export OMP_THREAD_LIMIT := 1
 # The PostgreSQL the server's tests use (scripts/pg.sh starts it).
 export KORRIGO_TEST_PG ?= host=127.0.0.1 port=5432 user=postgres password=postgres dbname=postgres
 
-.PHONY: setup run test ui lint unit pg bindings window corpus bench
+.PHONY: setup run test ui lint unit pg keyring bindings window corpus bench
 
 setup:
 	@bash scripts/setup.sh
@@ -16,7 +16,7 @@ setup:
 run: setup
 	@bash scripts/demo.sh
 
-test: setup ui lint bindings unit window corpus
+test: setup ui lint bindings unit keyring window corpus
 
 # The UI: type-checked, built into ui/dist (which the desktop binary embeds), unit-tested.
 ui:
@@ -32,6 +32,10 @@ unit: pg
 # The local PostgreSQL of the server's tests.
 pg:
 	@bash scripts/pg.sh
+
+# The station's token in a real OS keyring (Secret Service in a private D-Bus session).
+keyring:
+	@bash scripts/keyring-test.sh
 
 # The TypeScript bindings of the IPC types, generated afresh from Rust (ts-rs), must be
 # the ones the UI was built with (ui/src/bindings).
@@ -53,3 +57,5 @@ bench: setup
 	$(CARGO) bench --locked -p korrigo-station --bench import
 	$(CARGO) bench --locked -p korrigo-export --bench pdf
 	$(CARGO) bench --locked -p korrigo-app --bench pages
+	@bash scripts/pg.sh
+	$(CARGO) bench --locked -p korrigo-server --bench sync

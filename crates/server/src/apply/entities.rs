@@ -1,5 +1,6 @@
-//! Reading and writing entity rows. Each write takes the next version from the counter
-//! row, whose lock is held until commit, so versions become visible in order and a pull
+//! Reading and writing entity rows. A writing transaction locks the counter row first
+//! (`lock_versions`) and each write takes the next version from it, holding the lock
+//! until commit, so versions become visible in order and a pull
 //! never skips one.
 
 use korrigo_core::sync::{Entity, EntityKind};
@@ -20,6 +21,14 @@ pub fn row_to_entity(r: &Row) -> Entity {
 }
 
 pub const COLUMNS: &str = "kind, key, exam_id, version, deleted, station_id, body";
+
+/// Takes the version counter's lock first thing in a writing transaction: every writer
+/// then queues in the same order, and no two can deadlock over entity rows.
+pub async fn lock_versions(tx: &Transaction<'_>) -> Result<(), tokio_postgres::Error> {
+    tx.execute("SELECT version FROM version_counter FOR UPDATE", &[])
+        .await
+        .map(|_| ())
+}
 
 /// The entity, locked for the rest of the transaction.
 pub async fn get(

@@ -14,7 +14,7 @@ mod roles;
 mod structure;
 
 pub use entities::{
-    get as get_entity, put as put_entity, row_to_entity, COLUMNS as ENTITY_COLUMNS,
+    get as get_entity, lock_versions, put as put_entity, row_to_entity, COLUMNS as ENTITY_COLUMNS,
 };
 pub use leases::force as force_release;
 

@@ -66,6 +66,7 @@ pub async fn force_release(
     let reason = body.and_then(|b| b.0.reason);
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
+    apply::lock_versions(&tx).await?;
     let ctx = Ctx {
         login: &caller.login,
         role: caller.role,
@@ -93,6 +94,7 @@ pub async fn release_exam(
     caller.require(&[ServerRole::Admin], "release results")?;
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
+    apply::lock_versions(&tx).await?;
     let exam = apply::get_entity(&tx, EntityKind::Exam, &exam_id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("exam {exam_id} is not on the server")))?;

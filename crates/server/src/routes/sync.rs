@@ -1,7 +1,7 @@
 //! The sync endpoints: where a station stands, push and pull.
 //!
-//! Push: each mutation in its own transaction, with the station row locked, keyed by
-//! (station, seq). A seq already known answers its stored outcome; a gap stops the
+//! Push: each mutation in its own savepoint, committed in short runs with the station
+//! row locked, keyed by (station, seq). A seq already known answers its stored outcome; a gap stops the
 //! batch; a refusal rolls back to a savepoint and is stored as `conflict` (with a
 //! conflict entity every station pulls) or `rejected`. A push made under an older epoch
 //! applies nothing: the station must first replay what the restored server lost.
@@ -122,27 +122,28 @@ async fn stored_outcome(
     Ok(o)
 }
 
-/// Applies one mutation in its own transaction; `None` if another push of the same
-/// station took this seq meanwhile.
-async fn apply_one(
+/// Applies a run of consecutive new mutations: each in its own savepoint (a refusal
+/// rolls back that mutation alone), committed together with their outcomes and the
+/// station's `last_seq`. A run is short (`GROUP`), so the version counter's lock is
+/// held briefly. Seqs another push of the same station applied meanwhile answer their
+/// stored outcome.
+async fn apply_group(
     state: &AppState,
     client: &mut deadpool_postgres::Object,
     caller: &Caller,
     ip: &str,
     req: &PushRequest,
-    m: &Mutation,
-) -> ApiResult<Option<Outcome>> {
+    group: &[Mutation],
+) -> ApiResult<Vec<Outcome>> {
     let mut tx = client.transaction().await?;
-    let last: i64 = tx
+    apply::lock_versions(&tx).await?;
+    let mut last: i64 = tx
         .query_one(
             "SELECT last_seq FROM station WHERE id = $1 FOR UPDATE",
             &[&req.station_id],
         )
         .await?
         .get(0);
-    if m.seq <= last {
-        return Ok(None);
-    }
     let ctx = Ctx {
         login: &caller.login,
         role: caller.role,
@@ -150,75 +151,97 @@ async fn apply_one(
         ip: Some(ip),
         now: OffsetDateTime::now_utc(),
     };
-    let sp = tx.savepoint("mutation").await?;
-    let decision = apply::apply(&sp, &ctx, m).await?;
-    match decision {
-        Decision::Applied(_) => sp.commit().await?,
-        _ => sp.rollback().await?,
-    }
-    let conflict = match &decision {
-        Decision::Conflict {
-            code,
-            message,
-            winners,
-        } => {
-            let body = ConflictState {
-                id: uuid::Uuid::now_v7().to_string(),
-                station_id: req.station_id.clone(),
-                account: caller.login.clone(),
-                seq: m.seq,
-                mutation_id: m.id.clone(),
-                name: m.name.clone(),
-                target: m.target.clone(),
-                args: m.args.clone(),
-                reason: format!("{}: {message}", code.as_str()),
-                at: korrigo_core::store::format_time(ctx.now),
-            };
-            let exam_id = winners.first().map_or(String::new(), |w| w.exam_id.clone());
-            Some(
-                put_entity(
-                    &tx,
-                    EntityKind::Conflict,
-                    &body.id,
-                    &exam_id,
-                    json!(body),
-                    false,
-                    Some(&req.station_id),
-                )
-                .await?,
-            )
+    let mut outcomes = Vec::with_capacity(group.len());
+    for m in group {
+        if m.seq <= last {
+            outcomes.push(stored_outcome(&*tx, &req.station_id, m.seq).await?);
+            continue;
         }
-        _ => None,
-    };
-    let outcome = outcome_of(m.seq, decision, conflict);
-    let stored = serde_json::to_value(&outcome).map_err(|e| ApiError::internal(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO mutation_log (station_id, seq, mutation_id, name, target, account_id, status, outcome) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &[
-            &req.station_id,
-            &m.seq,
-            &m.id,
-            &m.name,
-            &m.target,
-            &caller.account_id,
-            &outcome.status.as_str(),
-            &stored,
-        ],
-    )
-    .await?;
+        if m.seq != last + 1 {
+            break;
+        }
+        let sp = tx.savepoint("mutation").await?;
+        let decision = apply::apply(&sp, &ctx, m).await?;
+        match decision {
+            Decision::Applied(_) => sp.commit().await?,
+            _ => sp.rollback().await?,
+        }
+        let conflict = match &decision {
+            Decision::Conflict {
+                code,
+                message,
+                winners,
+            } => {
+                let body = ConflictState {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    station_id: req.station_id.clone(),
+                    account: caller.login.clone(),
+                    seq: m.seq,
+                    mutation_id: m.id.clone(),
+                    name: m.name.clone(),
+                    target: m.target.clone(),
+                    args: m.args.clone(),
+                    reason: format!("{}: {message}", code.as_str()),
+                    at: korrigo_core::store::format_time(ctx.now),
+                };
+                let exam_id = winners.first().map_or(String::new(), |w| w.exam_id.clone());
+                Some(
+                    put_entity(
+                        &tx,
+                        EntityKind::Conflict,
+                        &body.id,
+                        &exam_id,
+                        json!(body),
+                        false,
+                        Some(&req.station_id),
+                    )
+                    .await?,
+                )
+            }
+            _ => None,
+        };
+        let outcome = outcome_of(m.seq, decision, conflict);
+        let stored =
+            serde_json::to_value(&outcome).map_err(|e| ApiError::internal(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO mutation_log (station_id, seq, mutation_id, name, target, account_id, status, outcome) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &req.station_id,
+                &m.seq,
+                &m.id,
+                &m.name,
+                &m.target,
+                &caller.account_id,
+                &outcome.status.as_str(),
+                &stored,
+            ],
+        )
+        .await?;
+        last = m.seq;
+        outcomes.push(outcome);
+    }
     tx.execute(
         "UPDATE station SET last_seq = $2, last_seen = now(), last_account = $3 WHERE id = $1",
-        &[&req.station_id, &m.seq, &caller.account_id],
+        &[&req.station_id, &last, &caller.account_id],
     )
     .await?;
     tx.commit().await?;
-    state.metrics.mutation(outcome.status.as_str());
-    if let Some(v) = outcome.entities.iter().map(|e| e.version).max() {
+    for o in outcomes.iter().filter(|o| !o.duplicate) {
+        state.metrics.mutation(o.status.as_str());
+    }
+    if let Some(v) = outcomes
+        .iter()
+        .flat_map(|o| o.entities.iter().map(|e| e.version))
+        .max()
+    {
         state.mark(v);
     }
-    Ok(Some(outcome))
+    Ok(outcomes)
 }
+
+/// Mutations committed together (each still in its own savepoint).
+const GROUP: usize = 100;
 
 pub async fn push(
     State(state): State<Arc<AppState>>,
@@ -265,24 +288,36 @@ pub async fn push(
         response.expected_seq = Some(last_seq + 1);
         return Ok(Json(response));
     }
-    for m in &req.mutations {
+    let mut rest: &[Mutation] = &req.mutations;
+    while let Some(m) = rest.first() {
         if m.seq <= response.last_seq {
             response
                 .outcomes
                 .push(stored_outcome(&**client, &req.station_id, m.seq).await?);
+            rest = &rest[1..];
             continue;
         }
         if m.seq != response.last_seq + 1 {
             response.expected_seq = Some(response.last_seq + 1);
             break;
         }
-        match apply_one(&state, &mut client, &caller, &ip, &req, m).await? {
-            Some(outcome) => response.outcomes.push(outcome),
-            None => response
-                .outcomes
-                .push(stored_outcome(&**client, &req.station_id, m.seq).await?),
+        let run = rest
+            .iter()
+            .take(GROUP)
+            .zip(m.seq..)
+            .take_while(|(m, seq)| m.seq == *seq)
+            .count();
+        let outcomes = apply_group(&state, &mut client, &caller, &ip, &req, &rest[..run]).await?;
+        if outcomes.len() < run {
+            let last = outcomes.last().map_or(response.last_seq, |o| o.seq);
+            response.outcomes.extend(outcomes);
+            response.last_seq = last;
+            response.expected_seq = Some(last + 1);
+            break;
         }
-        response.last_seq = m.seq;
+        response.last_seq = outcomes.last().map_or(response.last_seq, |o| o.seq);
+        response.outcomes.extend(outcomes);
+        rest = &rest[run..];
     }
     state.metrics.push_latency(started.elapsed().as_secs_f64());
     Ok(Json(response))

@@ -418,7 +418,7 @@ pub async fn spawn_process(db: &TestDb, data_dir: &std::path::Path) -> Process {
         .unwrap()
         .port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_korrigo-server"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_korrigo-server"))
         .arg("serve")
         .env("KORRIGO_SERVER_LISTEN", addr.to_string())
         .env("KORRIGO_SERVER_DATABASE_URL", &db.url)
@@ -435,5 +435,7 @@ pub async fn spawn_process(db: &TestDb, data_dir: &std::path::Path) -> Process {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("korrigo-server did not come up on {addr}");
 }
