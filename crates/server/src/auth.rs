@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::prepared;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
@@ -99,9 +100,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .ok_or_else(|| ApiError::unauthorized("sign in first: no bearer token was sent"))?;
         let hash = token_hash(token);
         let client = state.pool.get().await?;
-        let row = client
-            .query_opt(
-                "SELECT a.id, a.login, a.role, t.station_id FROM access_token t \
+        let row = prepared::opt(&client, "SELECT a.id, a.login, a.role, t.station_id FROM access_token t \
                  JOIN account a ON a.id = t.account_id \
                  WHERE t.token_hash = $1 AND NOT t.revoked AND t.expires_at > now() AND NOT a.disabled",
                 &[&hash],

@@ -17,6 +17,7 @@ pub mod epoch;
 pub mod error;
 pub mod limiter;
 pub mod metrics;
+pub mod prepared;
 pub mod routes;
 
 pub use app::{serve, AppState, Server};

@@ -3,9 +3,10 @@
 //! until commit, so versions become visible in order and a pull
 //! never skips one.
 
+use super::db::Db;
 use korrigo_core::sync::{Entity, EntityKind};
 use serde_json::Value;
-use tokio_postgres::{Row, Transaction};
+use tokio_postgres::Row;
 
 pub fn row_to_entity(r: &Row) -> Entity {
     let kind: String = r.get(0);
@@ -24,30 +25,36 @@ pub const COLUMNS: &str = "kind, key, exam_id, version, deleted, station_id, bod
 
 /// Takes the version counter's lock first thing in a writing transaction: every writer
 /// then queues in the same order, and no two can deadlock over entity rows.
-pub async fn lock_versions(tx: &Transaction<'_>) -> Result<(), tokio_postgres::Error> {
-    tx.execute("SELECT version FROM version_counter FOR UPDATE", &[])
+pub async fn lock_versions(tx: &super::Tx<'_>) -> Result<(), tokio_postgres::Error> {
+    crate::prepared::exec(tx, "SELECT version FROM version_counter FOR UPDATE", &[])
         .await
         .map(|_| ())
 }
 
-/// The entity, locked for the rest of the transaction.
+/// The entity as it stands in this run (writers are serialized by the counter's lock).
 pub async fn get(
-    tx: &Transaction<'_>,
+    db: &Db<'_, '_>,
     kind: EntityKind,
     key: &str,
 ) -> Result<Option<Entity>, tokio_postgres::Error> {
-    Ok(tx
+    if let Some(e) = db.cached(kind, key) {
+        return Ok(e);
+    }
+    let e = db
         .query_opt(
-            &format!("SELECT {COLUMNS} FROM entity WHERE kind = $1 AND key = $2 FOR UPDATE"),
+            "SELECT kind, key, exam_id, version, deleted, station_id, body FROM entity WHERE kind = $1 AND key = $2",
             &[&kind.as_str(), &key],
         )
         .await?
         .as_ref()
-        .map(row_to_entity))
+        .map(row_to_entity);
+    db.remember(kind, key, e.clone());
+    Ok(e)
 }
 
+/// Writes the entity at the next version, in one statement.
 pub async fn put(
-    tx: &Transaction<'_>,
+    db: &Db<'_, '_>,
     kind: EntityKind,
     key: &str,
     exam_id: &str,
@@ -55,23 +62,18 @@ pub async fn put(
     deleted: bool,
     station: Option<&str>,
 ) -> Result<Entity, tokio_postgres::Error> {
-    let version: i64 = tx
+    let row = db
         .query_one(
-            "UPDATE version_counter SET version = version + 1 RETURNING version",
-            &[],
-        )
-        .await?
-        .get(0);
-    let row = tx
-        .query_one(
-            &format!(
-                "INSERT INTO entity ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (kind, key) DO UPDATE SET exam_id = excluded.exam_id, version = excluded.version, \
-                 deleted = excluded.deleted, station_id = excluded.station_id, body = excluded.body \
-                 RETURNING {COLUMNS}"
-            ),
-            &[&kind.as_str(), &key, &exam_id, &version, &deleted, &station, &body],
+            "WITH v AS (UPDATE version_counter SET version = version + 1 RETURNING version) \
+             INSERT INTO entity (kind, key, exam_id, version, deleted, station_id, body) \
+             SELECT $1, $2, $3, v.version, $4, $5, $6 FROM v \
+             ON CONFLICT (kind, key) DO UPDATE SET exam_id = excluded.exam_id, version = excluded.version, \
+             deleted = excluded.deleted, station_id = excluded.station_id, body = excluded.body \
+             RETURNING kind, key, exam_id, version, deleted, station_id, body",
+            &[&kind.as_str(), &key, &exam_id, &deleted, &station, &body],
         )
         .await?;
-    Ok(row_to_entity(&row))
+    let e = row_to_entity(&row);
+    db.remember(kind, key, Some(e.clone()));
+    Ok(e)
 }

@@ -2,6 +2,7 @@
 //! copy's current lease (see `lookup::check_lease`) and, for a row another station may
 //! also have changed, the version it was based on.
 
+use super::db::Db;
 use super::entities::{get, put};
 use super::lookup::{self, check_base, check_lease};
 use super::{args, structure, Ctx, Fail, Step};
@@ -10,9 +11,8 @@ use korrigo_core::grading::annotation::{self, Annotation};
 use korrigo_core::grading::lease::LeaseState;
 use korrigo_core::sync::{AppreciationState, Entity, EntityKind, Mutation, ScoreState};
 use serde_json::json;
-use tokio_postgres::Transaction;
 
-pub async fn score(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn score(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let s: ScoreState = args(m)?;
     let (_, copy) = lookup::copy(tx, &s.copy_id).await?;
     check_lease(tx, ctx, &s.copy_id, m).await?;
@@ -60,7 +60,7 @@ pub async fn score(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Ve
     ])
 }
 
-pub async fn appreciation(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn appreciation(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let a: AppreciationState = args(m)?;
     let (_, copy) = lookup::copy(tx, &a.copy_id).await?;
     check_lease(tx, ctx, &a.copy_id, m).await?;
@@ -80,7 +80,7 @@ pub async fn appreciation(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> 
     ])
 }
 
-pub async fn annotation(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn annotation(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let a: Annotation = args(m)?;
     let (_, copy) = lookup::copy(tx, &a.copy_id).await?;
     check_lease(tx, ctx, &a.copy_id, m).await?;
@@ -114,7 +114,7 @@ pub async fn annotation(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> St
 }
 
 /// Finalizing ends the lease it was made under and records the graded copy.
-pub async fn finalize(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn finalize(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     #[derive(serde::Deserialize)]
     struct Args {
         copy_id: String,

@@ -3,8 +3,9 @@
 //! records it with its own fencing `token`, which grows with every new holder. Renewals
 //! and releases must name the lease the server knows; an admin force-releases.
 
+use super::db::Db;
 use super::entities::put;
-use super::lookup::{self, body};
+use super::lookup;
 use super::{args, Ctx, Fail, Step};
 use crate::audit;
 use korrigo_core::error::ErrorCode;
@@ -13,7 +14,6 @@ use korrigo_core::model::CopyStatus;
 use korrigo_core::store::format_time;
 use korrigo_core::sync::{CopyState, Entity, EntityKind, LeaseRecord, Mutation};
 use serde_json::json;
-use tokio_postgres::Transaction;
 
 fn expired(l: &LeaseRecord, ctx: &Ctx<'_>) -> bool {
     time::OffsetDateTime::parse(
@@ -25,13 +25,13 @@ fn expired(l: &LeaseRecord, ctx: &Ctx<'_>) -> bool {
 
 /// Moves the copy between ready and leased as its lease comes and goes.
 async fn set_copy_status(
-    tx: &Transaction<'_>,
+    tx: &Db<'_, '_>,
     ctx: &Ctx<'_>,
     copy: &Entity,
+    mut state: CopyState,
     from: CopyStatus,
     to: CopyStatus,
 ) -> Step<Option<Entity>> {
-    let mut state: CopyState = body(copy)?;
     if state.status != from {
         return Ok(None);
     }
@@ -50,7 +50,7 @@ async fn set_copy_status(
     ))
 }
 
-pub async fn take(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn take(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let asked: Lease = args(m)?;
     let (copy_entity, copy) = lookup::copy(tx, &asked.copy_id).await?;
     if copy.status == CopyStatus::Graded {
@@ -107,13 +107,21 @@ pub async fn take(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec
         .await?,
     ];
     out.extend(
-        set_copy_status(tx, ctx, &copy_entity, CopyStatus::Ready, CopyStatus::Leased).await?,
+        set_copy_status(
+            tx,
+            ctx,
+            &copy_entity,
+            copy,
+            CopyStatus::Ready,
+            CopyStatus::Leased,
+        )
+        .await?,
     );
     Ok(out)
 }
 
 async fn held(
-    tx: &Transaction<'_>,
+    tx: &Db<'_, '_>,
     ctx: &Ctx<'_>,
     m: &Mutation,
     asked: &Lease,
@@ -153,7 +161,7 @@ async fn held(
     }
 }
 
-pub async fn renew(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn renew(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let asked: Lease = args(m)?;
     let (e, mut l) = held(tx, ctx, m, &asked).await?;
     l.expires_at = format_time(asked.expires_at);
@@ -171,9 +179,10 @@ pub async fn renew(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Ve
     ])
 }
 
-pub async fn release(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn release(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let asked: Lease = args(m)?;
     let (e, mut l) = held(tx, ctx, m, &asked).await?;
+    let (copy_entity, copy) = lookup::copy(tx, &asked.copy_id).await?;
     l.state = LeaseState::Released;
     let mut out = vec![
         put(
@@ -187,21 +196,28 @@ pub async fn release(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<
         )
         .await?,
     ];
-    let (copy_entity, _) = lookup::copy(tx, &asked.copy_id).await?;
     out.extend(
-        set_copy_status(tx, ctx, &copy_entity, CopyStatus::Leased, CopyStatus::Ready).await?,
+        set_copy_status(
+            tx,
+            ctx,
+            &copy_entity,
+            copy,
+            CopyStatus::Leased,
+            CopyStatus::Ready,
+        )
+        .await?,
     );
     Ok(out)
 }
 
 /// An admin's force-release, from a station's push or from the server's own endpoint.
 pub async fn force(
-    tx: &Transaction<'_>,
+    tx: &Db<'_, '_>,
     ctx: &Ctx<'_>,
     copy_id: &str,
     reason: Option<&str>,
 ) -> Step<Vec<Entity>> {
-    let (copy_entity, _) = lookup::copy(tx, copy_id).await?;
+    let (copy_entity, copy) = lookup::copy(tx, copy_id).await?;
     let Some((e, mut l)) = lookup::lease(tx, copy_id).await? else {
         return Err(Fail::rejected(
             ErrorCode::NotFound,
@@ -223,10 +239,18 @@ pub async fn force(
         .await?,
     ];
     out.extend(
-        set_copy_status(tx, ctx, &copy_entity, CopyStatus::Leased, CopyStatus::Ready).await?,
+        set_copy_status(
+            tx,
+            ctx,
+            &copy_entity,
+            copy,
+            CopyStatus::Leased,
+            CopyStatus::Ready,
+        )
+        .await?,
     );
     audit::record(
-        tx,
+        tx.client(),
         Some(ctx.login),
         ctx.ip,
         "lease.force_release",
@@ -237,7 +261,7 @@ pub async fn force(
     Ok(out)
 }
 
-pub async fn force_release(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn force_release(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     #[derive(serde::Deserialize)]
     struct Args {
         lease: Lease,

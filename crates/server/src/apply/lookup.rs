@@ -1,12 +1,12 @@
 //! What rules look up before they write: the copy and its exam, the lease that guards a
 //! copy, and whether the entity moved on since the station last saw it.
 
+use super::db::Db;
 use super::entities::get;
 use super::{Ctx, Fail, Step};
 use korrigo_core::error::ErrorCode;
 use korrigo_core::grading::lease::LeaseState;
 use korrigo_core::sync::{CopyState, Entity, EntityKind, ExamState, LeaseRecord, Mutation};
-use tokio_postgres::Transaction;
 
 pub fn body<T: serde::de::DeserializeOwned>(e: &Entity) -> Step<T> {
     serde_json::from_value(e.body.clone()).map_err(|err| {
@@ -17,7 +17,7 @@ pub fn body<T: serde::de::DeserializeOwned>(e: &Entity) -> Step<T> {
     })
 }
 
-pub async fn copy(tx: &Transaction<'_>, copy_id: &str) -> Step<(Entity, CopyState)> {
+pub async fn copy(tx: &Db<'_, '_>, copy_id: &str) -> Step<(Entity, CopyState)> {
     let e = get(tx, EntityKind::Copy, copy_id)
         .await?
         .filter(|e| !e.deleted)
@@ -31,7 +31,7 @@ pub async fn copy(tx: &Transaction<'_>, copy_id: &str) -> Step<(Entity, CopyStat
     Ok((e, state))
 }
 
-pub async fn exam(tx: &Transaction<'_>, exam_id: &str) -> Step<(Entity, ExamState)> {
+pub async fn exam(tx: &Db<'_, '_>, exam_id: &str) -> Step<(Entity, ExamState)> {
     let e = get(tx, EntityKind::Exam, exam_id).await?.ok_or_else(|| {
         Fail::rejected(
             ErrorCode::NotFound,
@@ -42,7 +42,7 @@ pub async fn exam(tx: &Transaction<'_>, exam_id: &str) -> Step<(Entity, ExamStat
     Ok((e, state))
 }
 
-pub async fn lease(tx: &Transaction<'_>, copy_id: &str) -> Step<Option<(Entity, LeaseRecord)>> {
+pub async fn lease(tx: &Db<'_, '_>, copy_id: &str) -> Step<Option<(Entity, LeaseRecord)>> {
     match get(tx, EntityKind::Lease, copy_id).await? {
         Some(e) => {
             let l = body(&e)?;
@@ -57,7 +57,7 @@ pub async fn lease(tx: &Transaction<'_>, copy_id: &str) -> Step<Option<(Entity, 
 /// — even if its time ran out, as long as nobody took the copy since. Anything else is
 /// a conflict: the server keeps the change aside and overwrites nothing.
 pub async fn check_lease(
-    tx: &Transaction<'_>,
+    tx: &Db<'_, '_>,
     ctx: &Ctx<'_>,
     copy_id: &str,
     m: &Mutation,

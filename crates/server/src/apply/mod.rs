@@ -2,10 +2,12 @@
 //! the copy's lease and the version the station started from, then write the entities.
 //!
 //! Invariant: a mutation either writes all its entities (`Applied`) or none (`Conflict`,
-//! `Rejected`): rules are checked before anything is written, and the push wraps each
-//! apply in a savepoint that a refusal rolls back. Database errors are not refusals:
+//! `Rejected`): the rules of grading and leases check everything before their first
+//! write, and the others run in a savepoint that a refusal rolls back
+//! (`needs_savepoint`). Database errors are not refusals:
 //! they abort the push with 503 so the station retries the same seq.
 
+mod db;
 mod entities;
 mod grading;
 pub mod leases;
@@ -13,6 +15,7 @@ mod lookup;
 mod roles;
 mod structure;
 
+pub use db::{Cache, Db, Tx};
 pub use entities::{
     get as get_entity, lock_versions, put as put_entity, row_to_entity, COLUMNS as ENTITY_COLUMNS,
 };
@@ -21,7 +24,6 @@ pub use leases::force as force_release;
 use korrigo_core::error::ErrorCode;
 use korrigo_core::sync::{Entity, Mutation, ServerRole};
 use time::OffsetDateTime;
-use tokio_postgres::Transaction;
 
 /// Who pushes, from where, and when.
 #[derive(Debug, Clone)]
@@ -88,9 +90,27 @@ pub(crate) fn args<T: serde::de::DeserializeOwned>(m: &Mutation) -> Step<T> {
     })
 }
 
+/// Whether a mutation may write before a rule refuses it, and so must run in a
+/// savepoint. The others check everything before their first write.
+pub fn needs_savepoint(name: &str) -> bool {
+    !matches!(
+        name,
+        "score.set"
+            | "appreciation.set"
+            | "annotation.put"
+            | "annotation.delete"
+            | "lease.take"
+            | "lease.renew"
+            | "lease.release"
+            | "comment.add"
+            | "comment.delete"
+            | "user.set"
+    )
+}
+
 /// Applies one mutation; `Err` only for database failures.
 pub async fn apply(
-    tx: &Transaction<'_>,
+    tx: &Db<'_, '_>,
     ctx: &Ctx<'_>,
     m: &Mutation,
 ) -> Result<Decision, tokio_postgres::Error> {
@@ -100,12 +120,15 @@ pub async fn apply(
     };
     match result {
         Ok(entities) => Ok(Decision::Applied(entities)),
-        Err(Fail::Refused(d)) => Ok(d),
+        Err(Fail::Refused(d)) => {
+            tx.forget_all();
+            Ok(d)
+        }
         Err(Fail::Db(e)) => Err(e),
     }
 }
 
-async fn run(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+async fn run(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     match m.name.as_str() {
         "exam.create" | "exam.anonymous" | "bareme.set" | "roster.import" | "import"
         | "copy.identify" | "copy.resolve_flag" | "copy.join" | "copy.reopen" | "dispatch.run" => {

@@ -3,6 +3,7 @@
 //! (`StructureState`) and are written as such: the last one pushed wins. Every copy's
 //! scans must have been uploaded first. Identity changes go to the audit log.
 
+use super::db::Db;
 use super::entities::{get, put};
 use super::lookup;
 use super::{Ctx, Fail, Step};
@@ -10,9 +11,8 @@ use crate::audit;
 use korrigo_core::error::ErrorCode;
 use korrigo_core::sync::{Entity, EntityKind, Mutation, StructureState};
 use serde_json::json;
-use tokio_postgres::Transaction;
 
-pub async fn apply(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
+pub async fn apply(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let state: StructureState = match &m.state {
         Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
             Fail::rejected(
@@ -86,7 +86,7 @@ pub async fn apply(tx: &Transaction<'_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Ve
             != json!(c.student_id);
         if identity_changed && (c.student_id.is_some() || before.is_some()) {
             audit::record(
-                tx,
+                tx.client(),
                 Some(ctx.login),
                 ctx.ip,
                 "copy.identify",

@@ -74,7 +74,15 @@ pub async fn force_release(
         ip: Some(&ip),
         now: time::OffsetDateTime::now_utc(),
     };
-    let entities = match apply::force_release(&tx, &ctx, &copy_id, reason.as_deref()).await {
+    let cache = apply::Cache::default();
+    let entities = match apply::force_release(
+        &apply::Db::new(&tx, &cache),
+        &ctx,
+        &copy_id,
+        reason.as_deref(),
+    )
+    .await
+    {
         Ok(e) => e,
         Err(Fail::Db(e)) => return Err(e.into()),
         Err(Fail::Refused(d)) => return Err(ApiError::not_found(format!("{d:?}"))),
@@ -95,7 +103,9 @@ pub async fn release_exam(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     apply::lock_versions(&tx).await?;
-    let exam = apply::get_entity(&tx, EntityKind::Exam, &exam_id)
+    let cache = apply::Cache::default();
+    let db = apply::Db::new(&tx, &cache);
+    let exam = apply::get_entity(&db, EntityKind::Exam, &exam_id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("exam {exam_id} is not on the server")))?;
     let mut body = exam.body.clone();
@@ -103,7 +113,7 @@ pub async fn release_exam(
         time::OffsetDateTime::now_utc()
     ));
     let entity =
-        apply::put_entity(&tx, EntityKind::Exam, &exam_id, &exam_id, body, false, None).await?;
+        apply::put_entity(&db, EntityKind::Exam, &exam_id, &exam_id, body, false, None).await?;
     audit::record(
         &*tx,
         Some(&caller.login),

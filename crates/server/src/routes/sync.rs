@@ -7,9 +7,10 @@
 //! applies nothing: the station must first replay what the restored server lost.
 
 use crate::app::AppState;
-use crate::apply::{self, put_entity, row_to_entity, Ctx, Decision};
+use crate::apply::{self, put_entity, row_to_entity, Cache, Ctx, Db, Decision};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::prepared;
 use crate::routes::client_ip;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::HeaderMap;
@@ -51,13 +52,13 @@ pub async fn station(
 ) -> ApiResult<Json<StationCursor>> {
     station_of(&caller, &q.station_id)?;
     let client = state.pool.get().await?;
-    let last_seq = client
-        .query_opt(
-            "SELECT last_seq FROM station WHERE id = $1",
-            &[&q.station_id],
-        )
-        .await?
-        .map_or(0, |r| r.get(0));
+    let last_seq = prepared::opt(
+        &client,
+        "SELECT last_seq FROM station WHERE id = $1",
+        &[&q.station_id],
+    )
+    .await?
+    .map_or(0, |r| r.get(0));
     Ok(Json(StationCursor {
         server_epoch: state.epoch(),
         last_seq,
@@ -101,21 +102,21 @@ fn outcome_of(seq: i64, d: Decision, conflict: Option<Entity>) -> Outcome {
 }
 
 async fn stored_outcome(
-    client: &impl tokio_postgres::GenericClient,
+    client: &(impl deadpool_postgres::GenericClient + Sync),
     station: &str,
     seq: i64,
 ) -> ApiResult<Outcome> {
-    let row = client
-        .query_opt(
-            "SELECT outcome FROM mutation_log WHERE station_id = $1 AND seq = $2",
-            &[&station, &seq],
-        )
-        .await?
-        .ok_or_else(|| {
-            ApiError::internal(format!(
-                "the outcome of station {station} seq {seq} is missing"
-            ))
-        })?;
+    let row = prepared::opt(
+        client,
+        "SELECT outcome FROM mutation_log WHERE station_id = $1 AND seq = $2",
+        &[&station, &seq],
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::internal(format!(
+            "the outcome of station {station} seq {seq} is missing"
+        ))
+    })?;
     let mut o: Outcome = serde_json::from_value(row.get(0))
         .map_err(|e| ApiError::internal(format!("stored outcome of seq {seq} is damaged: {e}")))?;
     o.duplicate = true;
@@ -137,13 +138,13 @@ async fn apply_group(
 ) -> ApiResult<Vec<Outcome>> {
     let mut tx = client.transaction().await?;
     apply::lock_versions(&tx).await?;
-    let mut last: i64 = tx
-        .query_one(
-            "SELECT last_seq FROM station WHERE id = $1 FOR UPDATE",
-            &[&req.station_id],
-        )
-        .await?
-        .get(0);
+    let mut last: i64 = prepared::one(
+        &tx,
+        "SELECT last_seq FROM station WHERE id = $1 FOR UPDATE",
+        &[&req.station_id],
+    )
+    .await?
+    .get(0);
     let ctx = Ctx {
         login: &caller.login,
         role: caller.role,
@@ -151,21 +152,28 @@ async fn apply_group(
         ip: Some(ip),
         now: OffsetDateTime::now_utc(),
     };
+    let cache = Cache::default();
     let mut outcomes = Vec::with_capacity(group.len());
+    let mut logged: Vec<(&Mutation, serde_json::Value)> = Vec::with_capacity(group.len());
     for m in group {
         if m.seq <= last {
-            outcomes.push(stored_outcome(&*tx, &req.station_id, m.seq).await?);
+            outcomes.push(stored_outcome(&tx, &req.station_id, m.seq).await?);
             continue;
         }
         if m.seq != last + 1 {
             break;
         }
-        let sp = tx.savepoint("mutation").await?;
-        let decision = apply::apply(&sp, &ctx, m).await?;
-        match decision {
-            Decision::Applied(_) => sp.commit().await?,
-            _ => sp.rollback().await?,
-        }
+        let decision = if apply::needs_savepoint(&m.name) {
+            let sp = tx.savepoint("mutation").await?;
+            let decision = apply::apply(&Db::new(&sp, &cache), &ctx, m).await?;
+            match decision {
+                Decision::Applied(_) => sp.commit().await?,
+                _ => sp.rollback().await?,
+            }
+            decision
+        } else {
+            apply::apply(&Db::new(&tx, &cache), &ctx, m).await?
+        };
         let conflict = match &decision {
             Decision::Conflict {
                 code,
@@ -187,7 +195,7 @@ async fn apply_group(
                 let exam_id = winners.first().map_or(String::new(), |w| w.exam_id.clone());
                 Some(
                     put_entity(
-                        &tx,
+                        &Db::new(&tx, &cache),
                         EntityKind::Conflict,
                         &body.id,
                         &exam_id,
@@ -203,25 +211,42 @@ async fn apply_group(
         let outcome = outcome_of(m.seq, decision, conflict);
         let stored =
             serde_json::to_value(&outcome).map_err(|e| ApiError::internal(e.to_string()))?;
-        tx.execute(
+        logged.push((m, stored));
+        last = m.seq;
+        outcomes.push(outcome);
+    }
+    if !logged.is_empty() {
+        let seqs: Vec<i64> = logged.iter().map(|(m, _)| m.seq).collect();
+        let ids: Vec<&str> = logged.iter().map(|(m, _)| m.id.as_str()).collect();
+        let names: Vec<&str> = logged.iter().map(|(m, _)| m.name.as_str()).collect();
+        let targets: Vec<&str> = logged.iter().map(|(m, _)| m.target.as_str()).collect();
+        let stored: Vec<&serde_json::Value> = logged.iter().map(|(_, o)| o).collect();
+        let statuses: Vec<&str> = outcomes
+            .iter()
+            .filter(|o| !o.duplicate)
+            .map(|o| o.status.as_str())
+            .collect();
+        prepared::exec(
+            &tx,
             "INSERT INTO mutation_log (station_id, seq, mutation_id, name, target, account_id, status, outcome) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             SELECT $1, u.seq, u.id, u.name, u.target, $2, u.status, u.outcome \
+             FROM UNNEST($3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) \
+             AS u(seq, id, name, target, status, outcome)",
             &[
                 &req.station_id,
-                &m.seq,
-                &m.id,
-                &m.name,
-                &m.target,
                 &caller.account_id,
-                &outcome.status.as_str(),
+                &seqs,
+                &ids,
+                &names,
+                &targets,
+                &statuses,
                 &stored,
             ],
         )
         .await?;
-        last = m.seq;
-        outcomes.push(outcome);
     }
-    tx.execute(
+    prepared::exec(
+        &tx,
         "UPDATE station SET last_seq = $2, last_seen = now(), last_account = $3 WHERE id = $1",
         &[&req.station_id, &last, &caller.account_id],
     )
@@ -269,14 +294,14 @@ pub async fn push(
     }
     let ip = client_ip(&state, peer, &headers);
     let mut client = state.pool.get().await?;
-    let last_seq: i64 = client
-        .query_one(
-            "INSERT INTO station (id, last_account) VALUES ($1, $2) \
+    let last_seq: i64 = prepared::one(
+        &client,
+        "INSERT INTO station (id, last_account) VALUES ($1, $2) \
              ON CONFLICT (id) DO UPDATE SET last_seen = now() RETURNING last_seq",
-            &[&req.station_id, &caller.account_id],
-        )
-        .await?
-        .get(0);
+        &[&req.station_id, &caller.account_id],
+    )
+    .await?
+    .get(0);
     let epoch = state.epoch();
     let mut response = PushResponse {
         server_epoch: epoch.clone(),
@@ -293,7 +318,7 @@ pub async fn push(
         if m.seq <= response.last_seq {
             response
                 .outcomes
-                .push(stored_outcome(&**client, &req.station_id, m.seq).await?);
+                .push(stored_outcome(&client, &req.station_id, m.seq).await?);
             rest = &rest[1..];
             continue;
         }
