@@ -10,7 +10,7 @@ use crate::output;
 use korrigo_core::store::Store;
 use korrigo_core::{Error, ErrorCode, Result};
 use korrigo_sync::profile::{config_dir, DEFAULT_PROFILE};
-use korrigo_sync::{Client, KeyringTokens, Profile, Profiles, SyncReport, TokenStore};
+use korrigo_sync::{account, Client, KeyringTokens, Profiles, SyncReport};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -42,34 +42,22 @@ pub fn run(cli: Cli) -> Result<()> {
             let login = cli.user.clone().ok_or_else(|| {
                 Error::validation("name the account to sign in with: --user LOGIN")
             })?;
-            let mut profiles = Profiles::load(&config)?;
             let name = profile.unwrap_or_else(|| DEFAULT_PROFILE.to_string());
-            korrigo_sync::profile::check_name(&name)?;
+            let data_root = crate::run::default_data_dir(None)?;
+            let mut req = account::SignIn {
+                profile: &name,
+                server: &server,
+                login: &login,
+                password: "",
+                data_dir: cli.data_dir.clone(),
+                data_root: &data_root,
+            };
+            let store = Store::open_as(&account::data_dir_for(&config, &req)?, Some(&login))?;
             let server_url = Client::new(&server, "")?.base_url().to_string();
-            let previous = profiles.get(&name).cloned();
-            let data_dir = match (&cli.data_dir, &previous) {
-                (Some(d), _) => d.clone(),
-                (None, Some(p)) => p.data_dir.clone(),
-                (None, None) => {
-                    Profiles::data_dir_for(&name, &crate::run::default_data_dir(None)?)?
-                }
-            };
-            let store = Store::open_as(&data_dir, Some(&login))?;
             let password = password(&login, &server_url)?;
-            let session =
-                korrigo_sync::login(&server_url, &login, &password, Some(store.station_id()))?;
-            let profile = Profile {
-                name: name.clone(),
-                server_url,
-                data_dir,
-            };
-            if let Some(old) = previous.filter(|p| p.server_url != profile.server_url) {
-                tokens.delete(&old)?;
-            }
-            tokens.set(&profile, &session.token)?;
-            profiles.upsert(profile.clone())?;
-            profiles.use_profile(&name)?;
-            profiles.save(&config)?;
+            req.password = &password;
+            let account::SignedIn { profile, session } =
+                account::sign_in(&config, &tokens, &req, store.station_id())?;
             if as_json {
                 output::json(&json!({
                     "profile": profile.name,
@@ -93,12 +81,8 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Logout => {
             let profiles = Profiles::load(&config)?;
-            let profile = active(&profiles)?;
-            let server = match tokens.get(profile)? {
-                Some(token) => Client::new(&profile.server_url, token)?.logout().err(),
-                None => None,
-            };
-            tokens.delete(profile)?;
+            let profile = account::active(&profiles)?;
+            let server = account::sign_out(&tokens, profile)?;
             if let Some(e) = &server {
                 eprintln!(
                     "korrigo: the server could not end the session ({}); the token is forgotten here",
@@ -153,19 +137,22 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Sync { what: None } => {
             let profiles = Profiles::load(&config)?;
-            let profile = active(&profiles)?;
-            let token = tokens.get(profile)?.ok_or_else(|| {
-                Error::new(
-                    ErrorCode::Unauthorized,
-                    format!(
-                        "not signed in to {} (profile '{}'): korrigo login --server {} --user LOGIN",
-                        profile.server_url, profile.name, profile.server_url
-                    ),
-                )
+            let profile = account::active(&profiles)?;
+            let client = account::client_for(&tokens, profile).map_err(|e| {
+                if e.code == ErrorCode::Unauthorized {
+                    Error::new(
+                        e.code,
+                        format!(
+                            "{}: korrigo login --server {} --user LOGIN",
+                            e.message, profile.server_url
+                        ),
+                    )
+                } else {
+                    e
+                }
             })?;
             let dir = cli.data_dir.unwrap_or_else(|| profile.data_dir.clone());
             let mut store = Store::open_as(&dir, cli.user.as_deref())?;
-            let client = Client::new(&profile.server_url, token)?;
             let report = korrigo_sync::sync_once(&mut store, &client).map_err(|e| {
                 if e.code == ErrorCode::Unauthorized {
                     Error::new(
@@ -233,15 +220,6 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => unreachable!("run only gets the commands `handles` accepts"),
     }
     Ok(())
-}
-
-fn active(profiles: &Profiles) -> Result<&Profile> {
-    profiles.active().ok_or_else(|| {
-        Error::new(
-            ErrorCode::Unauthorized,
-            "no active server profile: korrigo login --server URL --user LOGIN",
-        )
-    })
 }
 
 fn password(login: &str, server: &str) -> Result<String> {

@@ -2,8 +2,10 @@
 //! API (`client`), moving source PDFs both ways (`media`), one full sync (`engine`:
 //! push until nothing is pending, then pull until nothing is left), the background loop
 //! with capped backoff (`sync_loop`, `backoff`), the server profiles of this machine
-//! (`profile`) and where their tokens live: the OS keyring only (`token`).
+//! (`profile`), where their tokens live: the OS keyring only (`token`), and signing
+//! in and out (`account`).
 
+pub mod account;
 pub mod backoff;
 pub mod client;
 pub mod engine;
