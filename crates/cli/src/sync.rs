@@ -81,7 +81,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Logout => {
             let profiles = Profiles::load(&config)?;
-            let profile = account::active(&profiles)?;
+            let profile = active(&profiles)?;
             let server = account::sign_out(&tokens, profile)?;
             if let Some(e) = &server {
                 eprintln!(
@@ -137,7 +137,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Sync { what: None } => {
             let profiles = Profiles::load(&config)?;
-            let profile = account::active(&profiles)?;
+            let profile = active(&profiles)?;
             let client = account::client_for(&tokens, profile).map_err(|e| {
                 if e.code == ErrorCode::Unauthorized {
                     Error::new(
@@ -220,6 +220,15 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => unreachable!("run only gets the commands `handles` accepts"),
     }
     Ok(())
+}
+
+fn active(profiles: &Profiles) -> Result<&korrigo_sync::Profile> {
+    account::active(profiles).map_err(|e| {
+        Error::new(
+            e.code,
+            "no active server profile: korrigo login --server URL --user LOGIN",
+        )
+    })
 }
 
 fn password(login: &str, server: &str) -> Result<String> {
