@@ -46,6 +46,8 @@ pub struct JobEvent {
 /// Receives job events (the desktop forwards them to the window).
 pub trait Events: Send + Sync {
     fn job(&self, event: &JobEvent);
+    /// A round of the background sync ended (see `crate::sync`).
+    fn sync(&self, _event: &crate::sync::SyncEvent) {}
 }
 
 /// Progress callback handed to a job: `(label, done, total)`.
@@ -63,6 +65,10 @@ pub(crate) struct Jobs {
 }
 
 impl Jobs {
+    pub fn events(&self) -> Arc<dyn Events> {
+        Arc::clone(&self.events)
+    }
+
     pub fn new(events: Arc<dyn Events>) -> Jobs {
         Jobs {
             next: AtomicU64::new(1),

@@ -14,10 +14,12 @@ mod identity;
 pub mod jobs;
 pub mod pages;
 mod scanning;
+mod sync;
 
 pub use exams::ExamOverview;
 pub use grading::{GradingView, UndoState};
 pub use jobs::{Events, JobEvent, JobKind, JobState};
+pub use sync::{SyncEvent, SyncIssueView, SyncView};
 
 use korrigo_core::grading::History;
 use korrigo_core::store::{Role, Store};
@@ -44,6 +46,8 @@ pub struct Station {
     histories: Mutex<HashMap<String, History>>,
     jobs: jobs::Jobs,
     pages: pages::PageCache,
+    sync: Mutex<Option<korrigo_sync::SyncLoop>>,
+    tokens: Arc<dyn korrigo_sync::TokenStore + Send + Sync>,
 }
 
 impl std::fmt::Debug for Station {
@@ -77,7 +81,19 @@ impl Station {
             histories: Mutex::new(HashMap::new()),
             jobs: jobs::Jobs::new(events),
             pages: pages::PageCache::new(pages::CACHE_PAGES),
+            sync: Mutex::new(None),
+            tokens: Arc::new(korrigo_sync::KeyringTokens),
         })
+    }
+
+    /// Keeps server tokens in `tokens` instead of the OS keyring (tests without a
+    /// session bus).
+    pub fn with_token_store(
+        mut self,
+        tokens: Arc<dyn korrigo_sync::TokenStore + Send + Sync>,
+    ) -> Station {
+        self.tokens = tokens;
+        self
     }
 
     fn store(&self) -> Result<MutexGuard<'_, Store>> {

@@ -5,7 +5,7 @@ use deadpool_postgres::GenericClient;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Error, Row};
 
-pub async fn one<C: GenericClient + Sync>(
+pub async fn one<C: GenericClient>(
     c: &C,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
@@ -14,7 +14,7 @@ pub async fn one<C: GenericClient + Sync>(
     c.query_one(&stmt, params).await
 }
 
-pub async fn opt<C: GenericClient + Sync>(
+pub async fn opt<C: GenericClient>(
     c: &C,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
@@ -23,7 +23,7 @@ pub async fn opt<C: GenericClient + Sync>(
     c.query_opt(&stmt, params).await
 }
 
-pub async fn all<C: GenericClient + Sync>(
+pub async fn all<C: GenericClient>(
     c: &C,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
@@ -32,7 +32,7 @@ pub async fn all<C: GenericClient + Sync>(
     c.query(&stmt, params).await
 }
 
-pub async fn exec<C: GenericClient + Sync>(
+pub async fn exec<C: GenericClient>(
     c: &C,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],

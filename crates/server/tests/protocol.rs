@@ -3,9 +3,12 @@
 //! restore from backup.
 
 mod common;
+#[path = "common/process.rs"]
+mod process;
 
 use common::*;
 use korrigo_core::sync::ServerRole;
+use process::spawn_process;
 use serde_json::Value;
 
 struct Class {

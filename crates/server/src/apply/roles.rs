@@ -1,6 +1,7 @@
 //! Which role may push which mutation. An operator scans and identifies but never
 //! grades; a teacher grades; structure and dispatch belong to admins; students push
-//! nothing.
+//! nothing. The comment bank and the station's own users stay on the station, so any
+//! other role may push those.
 
 use super::{Ctx, Fail, Step};
 use korrigo_core::error::ErrorCode;

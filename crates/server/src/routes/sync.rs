@@ -102,7 +102,7 @@ fn outcome_of(seq: i64, d: Decision, conflict: Option<Entity>) -> Outcome {
 }
 
 async fn stored_outcome(
-    client: &(impl deadpool_postgres::GenericClient + Sync),
+    client: &impl deadpool_postgres::GenericClient,
     station: &str,
     seq: i64,
 ) -> ApiResult<Outcome> {
