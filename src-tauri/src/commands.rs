@@ -1,7 +1,7 @@
 //! The window's commands: each forwards to one method of `korrigo_app::Station`; errors
 //! reach the window as `{code, message}`.
 
-use korrigo_app::{ExamOverview, GradingView, Session, Station};
+use korrigo_app::{ExamOverview, GradingView, Session, Station, SyncView};
 use korrigo_core::grading::{AnnotationPatch, Bareme, Lease, NewAnnotation, Points};
 use korrigo_core::model::FlagAction;
 use korrigo_core::store::{
@@ -212,6 +212,23 @@ fn start_export_pdf(
     s.start_export_pdf(&exam_id, dir, combined, options)
 }
 
+#[tauri::command]
+fn sync_view(s: S) -> R<SyncView> {
+    s.sync_view()
+}
+#[tauri::command(async)]
+fn sign_in(s: S, server: String, login: String, password: String) -> R<SyncView> {
+    s.sign_in(&server, &login, &password)
+}
+#[tauri::command(async)]
+fn sign_out(s: S) -> R<SyncView> {
+    s.sign_out()
+}
+#[tauri::command]
+fn sync_now(s: S) -> R<SyncView> {
+    s.sync_now()
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         session,
@@ -253,5 +270,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         export_pronote,
         export_copy_pdf,
         start_export_pdf,
+        sync_view,
+        sign_in,
+        sign_out,
+        sync_now,
     ]
 }

@@ -1,13 +1,14 @@
 //! Korrigo Station's desktop shell: a window over `korrigo_app::Station`. Commands are
 //! one line of glue each (`commands`), page images come through the `kpage` scheme
-//! (`protocol`), job progress goes to the window as `job` events.
+//! (`protocol`), job progress goes to the window as `job` events and each round of the
+//! background sync as a `sync` event.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
 mod protocol;
 
-use korrigo_app::{Events, JobEvent, Station};
+use korrigo_app::{Events, JobEvent, Station, SyncEvent};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::{Emitter, Manager};
@@ -19,6 +20,11 @@ impl Events for WindowEvents {
     fn job(&self, event: &JobEvent) {
         if let Err(e) = self.0.emit("job", event) {
             log::warn!("job event not delivered: {e}");
+        }
+    }
+    fn sync(&self, event: &SyncEvent) {
+        if let Err(e) = self.0.emit("sync", event) {
+            log::warn!("sync event not delivered: {e}");
         }
     }
 }
@@ -44,6 +50,9 @@ fn main() {
         .setup(|app| {
             let events = Arc::new(WindowEvents(app.handle().clone()));
             let station = Station::open(&data_dir()?, None, events)?;
+            if let Err(e) = station.resume_sync() {
+                log::info!("no background sync: {}", e.message);
+            }
             app.manage(Arc::new(station));
             Ok(())
         })

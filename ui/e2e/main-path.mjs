@@ -174,6 +174,13 @@ async function main() {
   const files = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith(".pdf")) : [];
   if (files.length !== 1) throw new Error(`expected one exported PDF in ${out}, found ${files.join(", ")}`);
   report.exported = files;
+
+  step("sync");
+  await d.click("nav-sync");
+  await d.find("sync-form", 15000);
+  await d.until("the changes waiting for a server", async () => Number(await d.text(await d.find("sync-pending"))) > 0);
+  report.pendingOffline = Number(await d.text(await d.find("sync-pending")));
+  await snap("sync");
 }
 
 main()

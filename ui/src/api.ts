@@ -27,6 +27,8 @@ import type { RankedCopy } from "./bindings/RankedCopy";
 import type { ReviewItem } from "./bindings/ReviewItem";
 import type { RosterImport } from "./bindings/RosterImport";
 import type { Session } from "./bindings/Session";
+import type { SyncEvent } from "./bindings/SyncEvent";
+import type { SyncView } from "./bindings/SyncView";
 
 export function isAppError(e: unknown): e is AppError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -109,7 +111,18 @@ export const api = {
     invoke<PdfFile>("export_copy_pdf", { copyId, options, path }),
   startExportPdf: (examId: string, dir: string, combined: string | null, options: PdfOptions) =>
     invoke<number>("start_export_pdf", { examId, dir, combined, options }),
+
+  syncView: () => invoke<SyncView>("sync_view"),
+  signIn: (server: string, login: string, password: string) =>
+    invoke<SyncView>("sign_in", { server, login, password }),
+  signOut: () => invoke<SyncView>("sign_out"),
+  syncNow: () => invoke<SyncView>("sync_now"),
 };
+
+/** Each round of the background sync. */
+export function onSync(handler: (e: SyncEvent) => void): Promise<UnlistenFn> {
+  return listen<SyncEvent>("sync", (event) => handler(event.payload));
+}
 
 /** Job progress events (imports, exports). */
 export function onJob(handler: (e: JobEvent) => void): Promise<UnlistenFn> {

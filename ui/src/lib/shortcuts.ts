@@ -20,6 +20,8 @@ export const SHORTCUTS: Shortcut[] = [
   { action: "nav_grading", scope: "global", keys: ["Alt+5"] },
   { action: "nav_stats", scope: "global", keys: ["Alt+6"] },
   { action: "nav_export", scope: "global", keys: ["Alt+7"] },
+  { action: "nav_sync", scope: "global", keys: ["Alt+8"] },
+  { action: "sync_now", scope: "global", keys: ["Ctrl+Shift+S"] },
 
   { action: "tool_pen", scope: "grading", keys: ["P"] },
   { action: "tool_highlighter", scope: "grading", keys: ["H"] },

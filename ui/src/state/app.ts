@@ -9,8 +9,25 @@ import type { Session } from "../bindings/Session";
 import { api } from "../api";
 import { reportError } from "./toasts";
 
-export type ScreenId = "exams" | "import" | "review" | "bareme" | "grading" | "stats" | "export";
-export const SCREENS: ScreenId[] = ["exams", "import", "review", "bareme", "grading", "stats", "export"];
+export type ScreenId =
+  | "exams"
+  | "import"
+  | "review"
+  | "bareme"
+  | "grading"
+  | "stats"
+  | "export"
+  | "sync";
+export const SCREENS: ScreenId[] = [
+  "exams",
+  "import",
+  "review",
+  "bareme",
+  "grading",
+  "stats",
+  "export",
+  "sync",
+];
 
 const EXAM_KEY = "korrigo.exam";
 const ANON_KEY = (exam: string) => `korrigo.anonymous.${exam}`;
