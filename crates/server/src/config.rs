@@ -93,3 +93,56 @@ impl Config {
         self.data_dir.join("media")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_sets_what_the_environment_does_not_override() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("server.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9443\"\ndatabase_url = \"host=db user=k\"\ndata_dir = \"/srv/k\"\n\
+             metrics_token = \"m\"\ntoken_days = 7\n[tls]\ncert = \"/c.pem\"\nkey = \"/k.pem\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&file)).unwrap();
+        assert_eq!(c.listen.to_string(), "0.0.0.0:9443");
+        assert_eq!(c.database_url, "host=db user=k");
+        assert_eq!(c.token_days, 7);
+        assert_eq!(c.media_dir(), PathBuf::from("/srv/k/media"));
+        assert_eq!(c.tls.unwrap().cert, PathBuf::from("/c.pem"));
+        std::env::set_var("KORRIGO_SERVER_LISTEN", "127.0.0.1:1234");
+        std::env::set_var("KORRIGO_SERVER_METRICS_TOKEN", "from-env");
+        let c = Config::load(Some(&file)).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:1234");
+        assert_eq!(c.metrics_token.as_deref(), Some("from-env"));
+        assert_eq!(c.database_url, "host=db user=k");
+        std::env::remove_var("KORRIGO_SERVER_LISTEN");
+        std::env::remove_var("KORRIGO_SERVER_METRICS_TOKEN");
+
+        std::fs::write(
+            &file,
+            "database_url = \"x\"\ndata_dir = \"/d\"\ntoken_days = 0\n",
+        )
+        .unwrap();
+        let e = Config::load(Some(&file)).unwrap_err();
+        assert!(e.contains("token_days must be positive"), "{e}");
+        std::fs::write(
+            &file,
+            "database_url = \"x\"\ndata_dir = \"/d\"\nlisten = 3\n",
+        )
+        .unwrap();
+        let e = Config::load(Some(&file)).unwrap_err();
+        assert!(e.contains("server.toml"), "{e}");
+        std::fs::write(
+            &file,
+            "database_url = \"x\"\ndata_dir = \"/d\"\nlistn = \"a\"\n",
+        )
+        .unwrap();
+        let e = Config::load(Some(&file)).unwrap_err();
+        assert!(e.contains("listn"), "{e}");
+    }
+}
