@@ -77,3 +77,37 @@ pub async fn put(
     db.remember(kind, key, Some(e.clone()));
     Ok(e)
 }
+
+/// Writes the entity at the next version unless another station changed it since
+/// `base` (the version the change was made on); `None` when it did. One statement.
+#[allow(clippy::too_many_arguments)]
+pub async fn put_unless_moved(
+    db: &Db<'_, '_>,
+    kind: EntityKind,
+    key: &str,
+    exam_id: &str,
+    body: Value,
+    deleted: bool,
+    station: &str,
+    base: Option<i64>,
+) -> Result<Option<Entity>, tokio_postgres::Error> {
+    let row = db
+        .query_opt(
+            "WITH cur AS (SELECT version, station_id FROM entity WHERE kind = $1 AND key = $2), \
+             go AS (SELECT NOT EXISTS (SELECT 1 FROM cur) \
+                    OR EXISTS (SELECT 1 FROM cur WHERE station_id = $5 OR version = $7) AS ok), \
+             v AS (UPDATE version_counter SET version = version + 1 WHERE (SELECT ok FROM go) RETURNING version) \
+             INSERT INTO entity (kind, key, exam_id, version, deleted, station_id, body) \
+             SELECT $1, $2, $3, v.version, $4, $5, $6 FROM v \
+             ON CONFLICT (kind, key) DO UPDATE SET exam_id = excluded.exam_id, version = excluded.version, \
+             deleted = excluded.deleted, station_id = excluded.station_id, body = excluded.body \
+             RETURNING kind, key, exam_id, version, deleted, station_id, body",
+            &[&kind.as_str(), &key, &exam_id, &deleted, &station, &body, &base],
+        )
+        .await?;
+    let e = row.as_ref().map(row_to_entity);
+    if let Some(e) = &e {
+        db.remember(kind, key, Some(e.clone()));
+    }
+    Ok(e)
+}

@@ -3,7 +3,7 @@
 //! also have changed, the version it was based on.
 
 use super::db::Db;
-use super::entities::{get, put};
+use super::entities::{get, put, put_unless_moved};
 use super::lookup::{self, check_base, check_lease};
 use super::{args, structure, Ctx, Fail, Step};
 use korrigo_core::error::ErrorCode;
@@ -11,6 +11,50 @@ use korrigo_core::grading::annotation::{self, Annotation};
 use korrigo_core::grading::lease::LeaseState;
 use korrigo_core::sync::{AppreciationState, Entity, EntityKind, Mutation, ScoreState};
 use serde_json::json;
+
+/// Writes a row another station may also change, unless it moved on since the version
+/// the change was based on (a conflict then, with the row that won).
+#[allow(clippy::too_many_arguments)]
+async fn write_based(
+    tx: &Db<'_, '_>,
+    ctx: &Ctx<'_>,
+    m: &Mutation,
+    kind: EntityKind,
+    key: &str,
+    exam_id: &str,
+    body: serde_json::Value,
+    deleted: bool,
+) -> Step<Entity> {
+    if let Some(current) = tx.cached(kind, key) {
+        check_base(current.as_ref(), ctx, m)?;
+        return Ok(put(tx, kind, key, exam_id, body, deleted, Some(ctx.station)).await?);
+    }
+    if let Some(written) = put_unless_moved(
+        tx,
+        kind,
+        key,
+        exam_id,
+        body,
+        deleted,
+        ctx.station,
+        m.base_version,
+    )
+    .await?
+    {
+        return Ok(written);
+    }
+    let current = get(tx, kind, key).await?;
+    check_base(current.as_ref(), ctx, m)?;
+    Err(Fail::rejected(
+        ErrorCode::Internal,
+        format!(
+            "{} #{}: {} {key} could not be written",
+            m.name,
+            m.seq,
+            kind.as_str()
+        ),
+    ))
+}
 
 pub async fn score(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let s: ScoreState = args(m)?;
@@ -44,17 +88,16 @@ pub async fn score(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Ent
         }
     }
     let key = ScoreState::key(&s.copy_id, &s.node_id);
-    let current = get(tx, EntityKind::Score, &key).await?;
-    check_base(current.as_ref(), ctx, m)?;
     Ok(vec![
-        put(
+        write_based(
             tx,
+            ctx,
+            m,
             EntityKind::Score,
             &key,
             &copy.exam_id,
             json!(s),
             false,
-            Some(ctx.station),
         )
         .await?,
     ])
@@ -64,17 +107,16 @@ pub async fn appreciation(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<
     let a: AppreciationState = args(m)?;
     let (_, copy) = lookup::copy(tx, &a.copy_id).await?;
     check_lease(tx, ctx, &a.copy_id, m).await?;
-    let current = get(tx, EntityKind::Appreciation, &a.copy_id).await?;
-    check_base(current.as_ref(), ctx, m)?;
     Ok(vec![
-        put(
+        write_based(
             tx,
+            ctx,
+            m,
             EntityKind::Appreciation,
             &a.copy_id,
             &copy.exam_id,
             json!(a),
             false,
-            Some(ctx.station),
         )
         .await?,
     ])
@@ -97,17 +139,16 @@ pub async fn annotation(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Ve
     annotation::validate(&a.shape, exam.bareme.as_ref())
         .and_then(|()| annotation::validate_style(&a.style))
         .map_err(|e| Fail::rejected(e.code, format!("{} #{}: {}", m.name, m.seq, e.message)))?;
-    let current = get(tx, EntityKind::Annotation, &a.id).await?;
-    check_base(current.as_ref(), ctx, m)?;
     Ok(vec![
-        put(
+        write_based(
             tx,
+            ctx,
+            m,
             EntityKind::Annotation,
             &a.id,
             &copy.exam_id,
             json!(a),
             a.deleted,
-            Some(ctx.station),
         )
         .await?,
     ])
