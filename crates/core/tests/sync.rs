@@ -15,6 +15,7 @@ use korrigo_core::sync::{
     OutcomeStatus, PageState, PullResponse, ScoreState, SourceRef, StructureState,
 };
 use korrigo_core::ErrorCode;
+use rusqlite::OptionalExtension;
 use serde_json::{json, Value};
 use time::Duration;
 
@@ -65,15 +66,18 @@ fn score_state(copy: &str, node: &str, quarters: i64) -> Value {
     })
 }
 
+/// The score's quarters, `None` when cleared or when there is no score row.
 fn quarters(s: &common::Station, copy: &str, node: &str) -> Option<i64> {
     s.store
         .connection()
         .query_row(
             "SELECT quarters FROM score WHERE copy_id = ?1 AND node_id = ?2",
             [copy, node],
-            |r| r.get(0),
+            |r| r.get::<_, Option<i64>>(0),
         )
+        .optional()
         .unwrap()
+        .flatten()
 }
 
 #[test]
@@ -225,8 +229,9 @@ fn conflicts_and_rejections_are_kept_and_the_servers_winner_lands_locally() {
         s.store.appreciation(&copy).unwrap().as_deref(),
         Some("Très bien")
     );
-    // A rejection brings no winner: the local score stays, listed as an issue.
-    assert_eq!(quarters(&s, &copy, "q1"), Some(2));
+    // A rejection brings no winner: the server never had the score, so the station no
+    // longer shows it; it stays in the issue, to be redone by hand.
+    assert_eq!(quarters(&s, &copy, "q1"), None);
 
     let status = s.store.sync_status().unwrap();
     assert_eq!(status.pending, pending_before - 2);
@@ -238,6 +243,7 @@ fn conflicts_and_rejections_are_kept_and_the_servers_winner_lands_locally() {
     assert_eq!(conflict.winners[0]["body"]["text"], "Très bien");
     assert_eq!(status.issues[1].status, "rejected");
     assert_eq!(status.issues[1].name, "score.set");
+    assert_eq!(status.issues[1].args["points"], 0.5);
     let state: String = s
         .store
         .connection()
@@ -254,6 +260,127 @@ fn conflicts_and_rejections_are_kept_and_the_servers_winner_lands_locally() {
         .record_outcomes(&[outcome(9999, OutcomeStatus::Applied, vec![])])
         .unwrap_err();
     assert!(err.message.contains("#9999"), "{}", err.message);
+}
+
+#[test]
+fn a_change_the_server_did_not_apply_is_undone_to_the_servers_last_word() {
+    let mut s = station(1);
+    let copy = s.copies[0].clone();
+    let key = |node: &str| ScoreState::key(&copy, node);
+    // The exam and its copy are on the server; so is q1 (pulled).
+    let setup: Vec<Outcome> = s
+        .store
+        .sync_batch(500)
+        .unwrap()
+        .iter()
+        .map(|m| outcome(m.seq, OutcomeStatus::Applied, vec![]))
+        .collect();
+    s.store.record_outcomes(&setup).unwrap();
+    let lease = s.store.take_lease(&copy, TTL).unwrap();
+    s.store
+        .apply_pull(&page(
+            vec![entity(
+                EntityKind::Score,
+                &key("q1"),
+                &s.exam,
+                20,
+                score_state(&copy, "q1", 4),
+            )],
+            20,
+        ))
+        .unwrap();
+    assert_eq!(quarters(&s, &copy, "q1"), Some(4));
+    let t = Some(lease.token);
+    s.store
+        .set_points(&copy, t, "q1", Some(Points::from_quarters(6)))
+        .unwrap();
+    s.store
+        .set_points(&copy, t, "q2a", Some(Points::from_quarters(2)))
+        .unwrap();
+    // Another station's newer q1 arrives while ours is pending: it waits, remembered.
+    let applied = s
+        .store
+        .apply_pull(&page(
+            vec![entity(
+                EntityKind::Score,
+                &key("q1"),
+                &s.exam,
+                25,
+                score_state(&copy, "q1", 1),
+            )],
+            25,
+        ))
+        .unwrap();
+    assert_eq!(applied.skipped_pending, 1);
+    assert_eq!(quarters(&s, &copy, "q1"), Some(6));
+    let batch = s.store.sync_batch(500).unwrap();
+    let names: Vec<&str> = batch.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["lease.take", "score.set", "score.set"]);
+
+    // The lease was lost on the server: both scores come back as conflicts whose only
+    // winner is the new holder's lease.
+    let holder = entity(
+        EntityKind::Lease,
+        &copy,
+        &s.exam,
+        24,
+        lease_record(&copy, "other-station", 2, 1),
+    );
+    let lost = |seq: i64| {
+        let mut o = outcome(seq, OutcomeStatus::Conflict, vec![holder.clone()]);
+        o.code = Some(ErrorCode::LeaseLost);
+        o
+    };
+    let recorded = s
+        .store
+        .record_outcomes(&[
+            outcome(batch[0].seq, OutcomeStatus::Applied, vec![]),
+            lost(batch[1].seq),
+            lost(batch[2].seq),
+        ])
+        .unwrap();
+    assert_eq!(recorded.conflicts, 2);
+    // q1 is the server's latest, q2a (never on the server) is gone; both are issues.
+    assert_eq!(quarters(&s, &copy, "q1"), Some(1));
+    assert_eq!(quarters(&s, &copy, "q2a"), None);
+    let status = s.store.sync_status().unwrap();
+    assert_eq!(status.pending, 0);
+    assert_eq!(status.issues.len(), 2);
+    assert_eq!(status.issues[0].args["points"], 1.5);
+    assert_eq!(status.issues[1].args["points"], 0.5);
+    let l = s.store.lease(&copy).unwrap().unwrap();
+    assert_eq!(l.holder.station, "other-station");
+    let err = s
+        .store
+        .set_points(&copy, t, "q1", Some(Points::from_quarters(2)))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::LeaseLost);
+
+    // The same answers sent again (a repeated push) move nothing back.
+    s.store
+        .apply_pull(&page(
+            vec![entity(
+                EntityKind::Score,
+                &key("q1"),
+                &s.exam,
+                30,
+                score_state(&copy, "q1", 3),
+            )],
+            30,
+        ))
+        .unwrap();
+    let mut stale = lost(batch[1].seq);
+    stale.entities.push(entity(
+        EntityKind::Score,
+        &key("q1"),
+        &s.exam,
+        25,
+        score_state(&copy, "q1", 1),
+    ));
+    stale.duplicate = true;
+    s.store.record_outcomes(&[stale]).unwrap();
+    assert_eq!(quarters(&s, &copy, "q1"), Some(3));
+    assert_eq!(s.store.sync_status().unwrap().issues.len(), 2);
 }
 
 #[test]

@@ -1,4 +1,4 @@
--- schema version 4
+-- schema version 5
 
 CREATE TABLE annotation (
     id              TEXT PRIMARY KEY,
@@ -200,6 +200,14 @@ CREATE TABLE sync_issue (
 );
 
 CREATE TABLE sync_parked (
+    kind            TEXT NOT NULL,
+    key             TEXT NOT NULL,
+    version         INTEGER NOT NULL,
+    entity_json     TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+
+CREATE TABLE sync_shadow (
     kind            TEXT NOT NULL,
     key             TEXT NOT NULL,
     version         INTEGER NOT NULL,

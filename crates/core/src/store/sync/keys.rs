@@ -91,6 +91,12 @@ impl PendingKeys {
         }
     }
 
+    /// Whether a pending change touches the entity `(kind, key)` itself (a pending roster
+    /// import protects its students by their exam: see `protects`).
+    pub(super) fn protects_key(&self, kind: EntityKind, key: &str) -> bool {
+        self.keys.contains(&(kind, key.to_string()))
+    }
+
     /// Whether a pending change protects this entity.
     pub(super) fn protects(&self, e: &Entity) -> bool {
         if e.kind == EntityKind::Student {
@@ -105,6 +111,15 @@ impl PendingKeys {
         }
         self.keys.contains(&(e.kind, e.key.clone()))
     }
+}
+
+/// The synced entities the change `name` touches (a roster import's students aside).
+pub(super) fn touched(name: &str, target: &str, args: &Value) -> Vec<(EntityKind, String)> {
+    let mut keys = PendingKeys::default();
+    keys.add(name, target, args);
+    let mut out: Vec<_> = keys.keys.into_iter().collect();
+    out.sort();
+    out
 }
 
 /// The copies a dispatch run (its args, a `DispatchRun`) gave a corrector.

@@ -1,7 +1,8 @@
 //! The station's side of sync with the central server, over the store: building the
 //! batch of pending changes to push (`batch`), recording what the server said about them
 //! (`outcomes`), applying what is pulled (`pull`, `apply`), the keys a pending change
-//! protects from being overwritten (`keys`), and where the station stands (`status`).
+//! protects from being overwritten (`keys`), the server's last word on each entity that
+//! undoes a change it did not apply (`shadow`), and where the station stands (`status`).
 //!
 //! Invariants: the `sync_state` table has exactly one row; the pull cursor and the epoch
 //! move only in the transaction that applied what they stand for; applying the server's
@@ -12,6 +13,7 @@ mod batch;
 mod keys;
 mod outcomes;
 mod pull;
+mod shadow;
 mod state;
 mod status;
 
@@ -74,6 +76,7 @@ impl Store {
             [server_last_seq],
         )?;
         tx.execute("DELETE FROM sync_parked", [])?;
+        shadow::forget_all(&tx)?;
         tx.execute(
             "UPDATE sync_state SET server_epoch = ?1, pull_cursor = 0",
             [new_epoch],

@@ -3,12 +3,16 @@
 //! Invariants: every outcome names an outbox row of this station; an applied change only
 //! learns the server versions of what it wrote (local content is never touched: it is
 //! already what the server holds); a conflict or a rejection is kept in `sync_issue` with
-//! the change's own arguments (nothing disappears) and the server's winning entities are
-//! written locally, except where a still pending change protects them.
+//! the change's own arguments (nothing disappears), the server's winning entities are
+//! written locally and every row the change touched goes back to the server's state
+//! (`shadow`), except where a still pending change protects them; an answer older than
+//! what the station already knows of an entity (a stored outcome sent again) moves
+//! nothing back.
 
 use super::apply::{apply_entity, set_server_version, Applied};
 use super::keys::PendingKeys;
 use super::pull::{in_apply_order, park, unpark};
+use super::shadow;
 use crate::error::{Error, Result};
 use crate::store::{now, Store};
 use crate::sync::{EntityKind, Outcome, OutcomeStatus};
@@ -29,6 +33,7 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let mut counts = OutcomesRecorded::default();
         let at = now();
+        let mut undone = Vec::new();
         for o in outcomes {
             let row: Option<(String, String, String, String)> = tx
                 .query_row(
@@ -51,6 +56,9 @@ impl Store {
                 OutcomeStatus::Applied => {
                     counts.applied += 1;
                     for e in &o.entities {
+                        if !shadow::remember(&tx, e)? {
+                            continue;
+                        }
                         if e.kind == EntityKind::Conflict {
                             apply_entity(&tx, &self.station_id, e)?;
                         } else {
@@ -59,6 +67,8 @@ impl Store {
                     }
                 }
                 OutcomeStatus::Conflict | OutcomeStatus::Rejected => {
+                    let parsed: serde_json::Value = serde_json::from_str(&args)?;
+                    undone.push((name.clone(), target.clone(), parsed));
                     if o.status == OutcomeStatus::Conflict {
                         counts.conflicts += 1;
                     } else {
@@ -85,14 +95,15 @@ impl Store {
                 }
             }
         }
-        // The server's winners, once every answered row has left the pending state.
+        // The server's winners, once every answered row has left the pending state; then
+        // whatever the refused changes touched goes back to the server's state.
         let pending = PendingKeys::load(&tx)?;
         for o in outcomes
             .iter()
             .filter(|o| o.status != OutcomeStatus::Applied)
         {
             for e in in_apply_order(&o.entities) {
-                if pending.protects(e) {
+                if !shadow::remember(&tx, e)? || pending.protects(e) {
                     continue;
                 }
                 match apply_entity(&tx, &self.station_id, e)? {
@@ -100,6 +111,9 @@ impl Store {
                     Applied::Parked(_) => park(&tx, e)?,
                 }
             }
+        }
+        for (name, target, args) in &undone {
+            shadow::undo(&tx, &self.station_id, &pending, (name, target, args))?;
         }
         tx.commit()?;
         Ok(counts)

@@ -5,10 +5,12 @@
 //! until the server judged it); parents are applied before children (exams, students,
 //! copies, then the rest; deletions of copies, students and exams last); an entity whose
 //! parent is not here yet waits in `sync_parked` and is tried again at every later pull;
-//! a page naming a source PDF missing from the media store is refused whole.
+//! a page naming a source PDF missing from the media store is refused whole; every
+//! pulled entity, skipped or not, is the server's word on it (`shadow`).
 
 use super::apply::{apply_entity, Applied};
 use super::keys::PendingKeys;
+use super::shadow;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::sync::{CopyState, Entity, EntityKind, PullResponse};
@@ -92,6 +94,7 @@ impl Store {
         let pending = PendingKeys::load(&tx)?;
         let mut out = PullApplied::default();
         for e in in_apply_order(&page.entities) {
+            shadow::remember(&tx, e)?;
             if pending.protects(e) {
                 out.skipped_pending += 1;
                 unpark(&tx, e)?;
