@@ -65,6 +65,9 @@ pub struct Server {
     pub data_dir: tempfile::TempDir,
     addr: Option<SocketAddr>,
     running: Option<Serving>,
+    /// While stopped, its port stays bound (refusing connections) so that nobody else
+    /// takes it before it resumes.
+    held: Option<tokio::net::TcpSocket>,
 }
 
 impl Server {
@@ -93,6 +96,7 @@ impl Server {
             data_dir: tempfile::tempdir().unwrap(),
             addr: None,
             running: None,
+            held: None,
         };
         server.resume();
         server
@@ -106,6 +110,7 @@ impl Server {
     /// Starts serving again on the same address, data directory and database.
     pub fn resume(&mut self) {
         assert!(self.running.is_none(), "the server is running already");
+        drop(self.held.take());
         // As a configuration file would give it: every other setting at its default.
         let config: korrigo_server::Config = serde_json::from_value(serde_json::json!({
             "listen": self.addr.map_or("127.0.0.1:0".to_string(), |a| a.to_string()),
@@ -134,6 +139,11 @@ impl Server {
         if let Some((tx, task)) = self.running.take() {
             let _ = tx.send(());
             let _ = self.rt.block_on(task);
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.set_reuseaddr(true).unwrap();
+            if socket.bind(self.addr.expect("it ran")).is_ok() {
+                self.held = Some(socket);
+            }
         }
     }
 
@@ -257,14 +267,14 @@ impl Drop for Server {
     }
 }
 
-/// An address nobody listens on: the station's view of a server it cannot reach.
-fn unreachable_url() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("http://127.0.0.1:{port}")
+/// A loopback port bound but never listened on: connecting to it is refused, and no
+/// other test's server can take it while the socket is held. The station's view of a
+/// network that does not reach the server.
+fn unreachable() -> (tokio::net::TcpSocket, String) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let url = format!("http://{}", socket.local_addr().unwrap());
+    (socket, url)
 }
 
 /// A station: its own data directory, store and station id, signed in to the server as
@@ -276,7 +286,7 @@ pub struct Station {
     pub role: ServerRole,
     pub token: String,
     client: Client,
-    offline: Option<Client>,
+    offline: Option<(tokio::net::TcpSocket, Client)>,
 }
 
 impl Station {
@@ -315,7 +325,8 @@ impl Station {
 
     /// From now on the station's requests reach nobody, until `online`.
     pub fn offline(&mut self) {
-        self.offline = Some(Client::new(&unreachable_url(), "unused").unwrap());
+        let (socket, url) = unreachable();
+        self.offline = Some((socket, Client::new(&url, "unused").unwrap()));
     }
 
     pub fn online(&mut self) {
@@ -327,7 +338,7 @@ impl Station {
     }
 
     pub fn try_sync(&mut self) -> korrigo_core::Result<SyncReport> {
-        let client = self.offline.as_ref().unwrap_or(&self.client);
+        let client = self.offline.as_ref().map_or(&self.client, |o| &o.1);
         korrigo_sync::sync_once(&mut self.store, client)
     }
 
