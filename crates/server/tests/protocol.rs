@@ -516,3 +516,44 @@ async fn a_server_restored_from_backup_gets_a_new_epoch_and_refuses_pushes_under
     restored.drop_now().await;
     c.db.drop_now().await;
 }
+
+#[tokio::test]
+async fn a_copy_held_by_one_teacher_is_not_free_for_another_on_the_same_station() {
+    let c = class().await;
+    add_account(&c.db, "carla", ServerRole::Teacher).await;
+    let carla = login(&c.server, "carla", Some("st-a")).await.token;
+    let (_, r) = push(
+        &c.server,
+        &c.a,
+        "st-a",
+        None,
+        vec![class::lease("lease.take", 1, "c1", "anne", "st-a", 1)],
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied"]);
+    let (_, r) = push(
+        &c.server,
+        &carla,
+        "st-a",
+        None,
+        vec![class::lease("lease.take", 2, "c1", "carla", "st-a", 2)],
+    )
+    .await;
+    assert_eq!(statuses(&r), ["conflict"], "{r}");
+    assert_eq!(
+        r["outcomes"][0]["entities"][0]["body"]["holder_user"],
+        "anne"
+    );
+    // Force-releasing a copy nobody holds says so plainly.
+    let (status, err) = post(
+        &c.server,
+        &c.admin,
+        "/api/v1/leases/c2/force-release",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!((status, err["code"].as_str()), (404, Some("not_found")));
+    assert_eq!(err["message"], "nobody holds copy c2");
+    c.server.stop().await;
+    c.db.drop_now().await;
+}

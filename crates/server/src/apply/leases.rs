@@ -63,8 +63,8 @@ pub async fn take(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Enti
     let current = lookup::lease(tx, &asked.copy_id).await?;
     let (token, same_lease) = match &current {
         Some((entity, l)) => {
-            let same_station = l.holder_station == ctx.station;
-            let free = l.state != LeaseState::Active || expired(l, ctx) || same_station;
+            let same_holder = l.holder_station == ctx.station && l.holder_user == ctx.login;
+            let free = l.state != LeaseState::Active || expired(l, ctx) || same_holder;
             if !free {
                 return Err(Fail::conflict(
                     ErrorCode::Conflict,
@@ -75,7 +75,7 @@ pub async fn take(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Enti
                     vec![entity.clone()],
                 ));
             }
-            let same = same_station && l.station_token == asked.token && l.holder_user == ctx.login;
+            let same = same_holder && l.station_token == asked.token;
             (if same { l.token } else { l.token + 1 }, same)
         }
         None => (1, false),

@@ -85,7 +85,13 @@ pub async fn force_release(
     {
         Ok(e) => e,
         Err(Fail::Db(e)) => return Err(e.into()),
-        Err(Fail::Refused(d)) => return Err(ApiError::not_found(format!("{d:?}"))),
+        Err(Fail::Refused(apply::Decision::Rejected { code, message }))
+        | Err(Fail::Refused(apply::Decision::Conflict { code, message, .. })) => {
+            return Err(korrigo_core::Error::new(code, message).into())
+        }
+        Err(Fail::Refused(apply::Decision::Applied(_))) => {
+            return Err(ApiError::internal("a refusal that applied"))
+        }
     };
     tx.commit().await?;
     if let Some(v) = entities.iter().map(|e| e.version).max() {
