@@ -181,9 +181,21 @@ pub async fn renew(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Ent
 
 pub async fn release(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> {
     let asked: Lease = args(m)?;
-    let (e, mut l) = held(tx, ctx, m, &asked).await?;
-    let (copy_entity, copy) = lookup::copy(tx, &asked.copy_id).await?;
-    l.state = LeaseState::Released;
+    let (e, l) = held(tx, ctx, m, &asked).await?;
+    let copy = lookup::copy(tx, &asked.copy_id).await?;
+    end(tx, ctx, &e, l, LeaseState::Released, copy).await
+}
+
+/// Ends a lease in `state` and hands the copy back (leased -> ready).
+async fn end(
+    tx: &Db<'_, '_>,
+    ctx: &Ctx<'_>,
+    e: &Entity,
+    mut l: LeaseRecord,
+    state: LeaseState,
+    (copy_entity, copy): (Entity, CopyState),
+) -> Step<Vec<Entity>> {
+    l.state = state;
     let mut out = vec![
         put(
             tx,
@@ -217,38 +229,15 @@ pub async fn force(
     copy_id: &str,
     reason: Option<&str>,
 ) -> Step<Vec<Entity>> {
-    let (copy_entity, copy) = lookup::copy(tx, copy_id).await?;
-    let Some((e, mut l)) = lookup::lease(tx, copy_id).await? else {
+    let copy = lookup::copy(tx, copy_id).await?;
+    let Some((e, l)) = lookup::lease(tx, copy_id).await? else {
         return Err(Fail::rejected(
             ErrorCode::NotFound,
             format!("nobody holds copy {copy_id}"),
         ));
     };
     let previous = l.clone();
-    l.state = LeaseState::Forced;
-    let mut out = vec![
-        put(
-            tx,
-            EntityKind::Lease,
-            &e.key,
-            &e.exam_id,
-            json!(l),
-            false,
-            Some(ctx.station),
-        )
-        .await?,
-    ];
-    out.extend(
-        set_copy_status(
-            tx,
-            ctx,
-            &copy_entity,
-            copy,
-            CopyStatus::Leased,
-            CopyStatus::Ready,
-        )
-        .await?,
-    );
+    let out = end(tx, ctx, &e, l, LeaseState::Forced, copy).await?;
     audit::record(
         tx.client(),
         Some(ctx.login),
