@@ -7,6 +7,10 @@ export KORRIGO_PDFIUM := $(CURDIR)/vendor/pdfium/libpdfium.so
 export OMP_THREAD_LIMIT := 1
 # The PostgreSQL the server's tests use (scripts/pg.sh starts it).
 export KORRIGO_TEST_PG ?= host=127.0.0.1 port=5432 user=postgres password=postgres dbname=postgres
+# Every workspace build of the tests selects the same packages and features (the desktop
+# app serving the built UI), so the unit, bindings, keyring and window steps share one
+# build of each dependency instead of rebuilding it for a different feature set.
+export KORRIGO_WORKSPACE := --workspace --locked --features korrigo-desktop/custom-protocol
 
 .PHONY: setup run test ui lint unit pg keyring bindings window corpus bench
 
@@ -26,8 +30,8 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-unit: pg
-	$(CARGO) nextest run --workspace --locked --no-fail-fast
+unit: pg ui
+	$(CARGO) nextest run $(KORRIGO_WORKSPACE) --no-fail-fast
 
 # The local PostgreSQL of the server's tests.
 pg:
@@ -39,9 +43,9 @@ keyring:
 
 # The TypeScript bindings of the IPC types, generated afresh from Rust (ts-rs), must be
 # the ones the UI was built with (ui/src/bindings).
-bindings:
+bindings: ui
 	@rm -rf target/bindings-fresh
-	TS_RS_EXPORT_DIR=$(CURDIR)/target/bindings-fresh $(CARGO) nextest run --workspace --locked -E 'test(/export_bindings/)' --status-level fail
+	TS_RS_EXPORT_DIR=$(CURDIR)/target/bindings-fresh $(CARGO) nextest run $(KORRIGO_WORKSPACE) -E 'test(/export_bindings/)' --status-level fail
 	@diff -r ui/src/bindings target/bindings-fresh || { echo "ui/src/bindings is stale: run make unit and commit the regenerated files" >&2; exit 1; }
 
 # The desktop app in a real window (Xvfb + tauri-driver): the main path, with screenshots.

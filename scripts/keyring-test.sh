@@ -25,5 +25,5 @@ trap 'rm -rf "$XDG_DATA_HOME"' EXIT
 # session keyring: give the run a session keyring of its own too.
 exec dbus-run-session -- keyctl session - sh -c '
   eval "$(printf korrigo-keyring-test | gnome-keyring-daemon --unlock --components=secrets)"
-  exec '"${CARGO:-cargo}"' nextest run --workspace --run-ignored only -E "package(korrigo-sync) and test(keyring)" "$@"
+  exec '"${CARGO:-cargo}"' nextest run '"${KORRIGO_WORKSPACE:---workspace --locked}"' --run-ignored only -E "package(korrigo-sync) and test(keyring)" "$@"
 ' keyring-test "$@"

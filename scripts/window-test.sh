@@ -9,8 +9,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 command -v tauri-driver >/dev/null || { echo "window-test: tauri-driver missing (make setup)" >&2; exit 1; }
 command -v WebKitWebDriver >/dev/null || { echo "window-test: WebKitWebDriver missing (make setup)" >&2; exit 1; }
 
-cargo build --locked -q -p korrigo-desktop --features custom-protocol
-cargo build --locked -q -p korrigo-fixtures --bin make-batch
+# The same packages and features as the unit tests' build (see KORRIGO_WORKSPACE in the
+# Makefile), so nothing already built for them is built again.
+# shellcheck disable=SC2086
+cargo build -q ${KORRIGO_WORKSPACE:---workspace --locked --features korrigo-desktop/custom-protocol} --bins --tests
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 target/debug/make-batch "$work/batch.pdf" --copies 2 --dpi 100 --mode a3 --encoding jpeg --seed 4 --plain >/dev/null
