@@ -4,7 +4,7 @@
 #[path = "../../server/tests/common/mod.rs"]
 mod common;
 
-use common::{add_account, config, start, TestDb};
+use common::{add_account, config, start, Endpoint, TestDb};
 use korrigo_app::{Events, JobEvent, Station, SyncEvent};
 use korrigo_core::store::NewExam;
 use korrigo_core::sync::ServerRole;

@@ -1,12 +1,17 @@
-//! Sync throughput on loopback against a real PostgreSQL (`KORRIGO_TEST_PG`): one
-//! station pushing 10,000 score changes, then 50 stations at once each pushing and
+//! Sync throughput on loopback against a real PostgreSQL (`KORRIGO_TEST_PG`), with the
+//! `korrigo-server` binary in a process of its own and this one as the load generator:
+//! one station pushing 10,000 score changes, then 50 stations at once each pushing and
 //! pulling in turns, with the latency of every request. Prints the figures.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "../tests/common/process.rs"]
+#[allow(dead_code)]
+mod process;
 
 use common::*;
 use korrigo_core::sync::ServerRole;
+use process::spawn_process_with;
 use std::time::Instant;
 
 const SCORES: i64 = 10_000;
@@ -21,30 +26,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn main() {
     let db = TestDb::new().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = config(&db, dir.path());
-    cfg.pool_size = 32;
-    let server = start(cfg).await;
+    let mut server =
+        spawn_process_with(&db, dir.path(), &[("KORRIGO_SERVER_POOL_SIZE", "32")]).await;
     add_account(&db, "root", ServerRole::Admin).await;
     let admin = login(&server, "root", Some("st-admin")).await.token;
-    upload_scan(&server, &admin).await;
     let copies: Vec<String> = (0..=STATIONS).map(|i| format!("c{i}")).collect();
     let refs: Vec<&str> = copies.iter().map(String::as_str).collect();
-    let (_, r) = push(
-        &server,
-        &admin,
-        "st-admin",
-        None,
-        vec![class::exam_create(1, "e1"), class::import(2, "e1", &refs)],
-    )
-    .await;
-    assert!(
-        r["outcomes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["status"] == "applied"),
-        "{r}"
-    );
+    set_up_exam(&server, &admin, &refs).await;
 
     // One station, 10,000 score changes in pushes of 1,000.
     add_account(&db, "prof", ServerRole::Teacher).await;
@@ -143,6 +131,7 @@ async fn main() {
         percentile(&latencies, 0.99),
         latencies.last().unwrap()
     );
-    server.stop().await;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
     db.drop_now().await;
 }

@@ -70,6 +70,12 @@ impl Config {
                 table.insert(key.into(), toml::Value::String(v));
             }
         }
+        if let Ok(v) = std::env::var("KORRIGO_SERVER_POOL_SIZE") {
+            let n: i64 = v.trim().parse().map_err(|_| {
+                format!("KORRIGO_SERVER_POOL_SIZE must be a number of connections, not '{v}'")
+            })?;
+            table.insert("pool_size".into(), toml::Value::Integer(n));
+        }
         if let (Ok(cert), Ok(key)) = (
             std::env::var("KORRIGO_SERVER_TLS_CERT"),
             std::env::var("KORRIGO_SERVER_TLS_KEY"),
@@ -85,6 +91,9 @@ impl Config {
             .map_err(|e| format!("configuration from {source}: {e}"))?;
         if config.token_days <= 0 {
             return Err(format!("{source}: token_days must be positive"));
+        }
+        if config.pool_size == 0 {
+            return Err(format!("{source}: pool_size must be at least 1"));
         }
         Ok(config)
     }
@@ -116,12 +125,18 @@ mod tests {
         assert_eq!(c.tls.unwrap().cert, PathBuf::from("/c.pem"));
         std::env::set_var("KORRIGO_SERVER_LISTEN", "127.0.0.1:1234");
         std::env::set_var("KORRIGO_SERVER_METRICS_TOKEN", "from-env");
+        std::env::set_var("KORRIGO_SERVER_POOL_SIZE", "40");
         let c = Config::load(Some(&file)).unwrap();
+        assert_eq!(c.pool_size, 40);
         assert_eq!(c.listen.to_string(), "127.0.0.1:1234");
         assert_eq!(c.metrics_token.as_deref(), Some("from-env"));
         assert_eq!(c.database_url, "host=db user=k");
         std::env::remove_var("KORRIGO_SERVER_LISTEN");
         std::env::remove_var("KORRIGO_SERVER_METRICS_TOKEN");
+        std::env::set_var("KORRIGO_SERVER_POOL_SIZE", "many");
+        let e = Config::load(Some(&file)).unwrap_err();
+        assert!(e.contains("KORRIGO_SERVER_POOL_SIZE"), "{e}");
+        std::env::remove_var("KORRIGO_SERVER_POOL_SIZE");
 
         std::fs::write(
             &file,

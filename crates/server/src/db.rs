@@ -6,11 +6,18 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 /// The embedded migrations, in order; the number is the schema version they lead to.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "0001_init.sql",
-    include_str!("../../../migrations/server/0001_init.sql"),
-)];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "0001_init.sql",
+        include_str!("../../../migrations/server/0001_init.sql"),
+    ),
+    (
+        2,
+        "0002_versions_by_transaction.sql",
+        include_str!("../../../migrations/server/0002_versions_by_transaction.sql"),
+    ),
+];
 
 pub fn latest_version() -> i32 {
     MIGRATIONS.last().map_or(0, |m| m.0)
@@ -85,5 +92,26 @@ async fn migrate_locked(client: &mut tokio_postgres::Client) -> Result<i32, Stri
         tx.commit().await.map_err(db_err)?;
         tracing::info!(version, name, "migration applied");
     }
+    align_version_clock(client).await.map_err(db_err)?;
     Ok(latest)
+}
+
+/// Keeps new versions above every stored one. Versions follow transaction ids, which
+/// start lower again when a dump is restored into another cluster; in a database that
+/// was not restored this changes nothing.
+async fn align_version_clock(client: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
+    let moved = client
+        .execute(
+            "UPDATE version_clock SET xid_offset = \
+               (SELECT COALESCE(MAX(version), 0) FROM entity) / 1048576 + 1 \
+               - pg_current_xact_id()::text::bigint \
+             WHERE (SELECT COALESCE(MAX(version), 0) FROM entity) / 1048576 \
+               >= pg_current_xact_id()::text::bigint + xid_offset",
+            &[],
+        )
+        .await?;
+    if moved > 0 {
+        tracing::warn!("stored versions were ahead of this cluster's transaction ids (a restored dump?): versions go on above them");
+    }
+    Ok(())
 }

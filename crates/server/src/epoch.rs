@@ -51,9 +51,10 @@ pub async fn current_epoch(
         .map(|r| r.get(0)))
 }
 
+/// The highest version stored: it only grows, unless the database went back in time.
 pub async fn counter(client: &impl GenericClient) -> Result<i64, tokio_postgres::Error> {
     Ok(client
-        .query_one("SELECT version FROM version_counter", &[])
+        .query_one("SELECT COALESCE(MAX(version), 0) FROM entity", &[])
         .await?
         .get(0))
 }

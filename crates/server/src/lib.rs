@@ -3,8 +3,8 @@
 //!
 //! Everything a station sends is checked here against the caller's role and the copy's
 //! lease: the server trusts no client's word. Each pushed mutation is applied in its own
-//! PostgreSQL transaction together with its outcome, so an accepted change is never lost
-//! nor applied twice.
+//! savepoint and committed with its outcome (in short runs), so an accepted change is
+//! never lost nor applied twice.
 
 pub mod accounts;
 pub mod app;

@@ -463,9 +463,55 @@ async fn a_database_newer_than_the_server_is_refused() {
     let err = korrigo_server::Server::prepare(config(&db, dir.path()))
         .await
         .unwrap_err();
-    assert!(
-        err.contains("version 999, newer than this server's 1"),
-        "{err}"
+    let expected = format!(
+        "version 999, newer than this server's {}",
+        korrigo_server::db::latest_version()
+    );
+    assert!(err.contains(&expected), "{err}");
+    db.drop_now().await;
+}
+
+/// The schema the migrations build, as text: every schema change shows up as a diff of
+/// `tests/snapshots/server_schema.txt` (regenerate with `UPDATE_SNAPSHOTS=1`).
+#[tokio::test]
+async fn schema_matches_the_snapshot() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    start(config(&db, dir.path())).await.stop().await;
+    let client = db.client().await;
+    let mut actual = format!(
+        "-- schema version {}\n",
+        korrigo_server::db::latest_version()
+    );
+    let parts = [
+        "SELECT table_name || '.' || column_name || ' ' || data_type \
+           || CASE WHEN is_nullable = 'NO' THEN ' NOT NULL' ELSE '' END \
+           || COALESCE(' DEFAULT ' || column_default, '') \
+         FROM information_schema.columns WHERE table_schema = 'public' \
+         ORDER BY table_name, ordinal_position",
+        "SELECT conrelid::regclass::text || ' ' || conname || ': ' || pg_get_constraintdef(oid) \
+         FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1",
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname",
+        "SELECT pg_get_functiondef(oid) FROM pg_proc \
+         WHERE pronamespace = 'public'::regnamespace ORDER BY proname",
+    ];
+    for sql in parts {
+        actual.push('\n');
+        for row in client.query(sql, &[]).await.unwrap() {
+            actual.push_str(row.get::<_, String>(0).trim_end());
+            actual.push('\n');
+        }
+    }
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/server_schema.txt");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        actual, expected,
+        "the schema changed: review it and rerun with UPDATE_SNAPSHOTS=1"
     );
     db.drop_now().await;
 }

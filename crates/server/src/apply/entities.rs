@@ -1,7 +1,9 @@
-//! Reading and writing entity rows. A writing transaction locks the counter row first
-//! (`lock_versions`) and each write takes the next version from it, holding the lock
-//! until commit, so versions become visible in order and a pull
-//! never skips one.
+//! Reading and writing entity rows. A write's version comes from its transaction:
+//! `((transaction id + xid_offset) << 20) + rank`, the rank counting the transaction's
+//! writes. Versions of one transaction are above those of every transaction that got its
+//! id before it, so a pull that reads only below the oldest running transaction
+//! (`horizon`) never sees a version appear behind it later. Writers of the same copy or
+//! exam are serialized by the scope locks their run takes first (`lock_scopes`).
 
 use super::db::Db;
 use korrigo_core::sync::{Entity, EntityKind};
@@ -23,15 +25,15 @@ pub fn row_to_entity(r: &Row) -> Entity {
 
 pub const COLUMNS: &str = "kind, key, exam_id, version, deleted, station_id, body";
 
-/// Takes the version counter's lock first thing in a writing transaction: every writer
-/// then queues in the same order, and no two can deadlock over entity rows.
-pub async fn lock_versions(tx: &super::Tx<'_>) -> Result<(), tokio_postgres::Error> {
-    crate::prepared::exec(tx, "SELECT version FROM version_counter FOR UPDATE", &[])
-        .await
-        .map(|_| ())
-}
+/// The version of this transaction's write of rank `$7` (see the module doc).
+const NEXT_VERSION: &str =
+    "((pg_current_xact_id()::text::bigint + (SELECT xid_offset FROM version_clock)) << 20) + $7";
 
-/// The entity as it stands in this run (writers are serialized by the counter's lock).
+/// Every version below the horizon is committed, and no write will ever take one below
+/// it: the horizon is the first version of the oldest transaction still running.
+pub const HORIZON: &str = "SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint + xid_offset) << 20 FROM version_clock";
+
+/// The entity as it stands in this run (its writers are serialized by the scope locks).
 pub async fn get(
     db: &Db<'_, '_>,
     kind: EntityKind,
@@ -62,15 +64,15 @@ pub async fn put(
     deleted: bool,
     station: Option<&str>,
 ) -> Result<Entity, tokio_postgres::Error> {
+    let rank = db.next_rank();
     let row = db
         .query_one(
-            "WITH v AS (UPDATE version_counter SET version = version + 1 RETURNING version) \
-             INSERT INTO entity (kind, key, exam_id, version, deleted, station_id, body) \
-             SELECT $1, $2, $3, v.version, $4, $5, $6 FROM v \
+            &format!("INSERT INTO entity (kind, key, exam_id, version, deleted, station_id, body) \
+             VALUES ($1, $2, $3, {NEXT_VERSION}, $4, $5, $6) \
              ON CONFLICT (kind, key) DO UPDATE SET exam_id = excluded.exam_id, version = excluded.version, \
              deleted = excluded.deleted, station_id = excluded.station_id, body = excluded.body \
-             RETURNING kind, key, exam_id, version, deleted, station_id, body",
-            &[&kind.as_str(), &key, &exam_id, &deleted, &station, &body],
+             RETURNING kind, key, exam_id, version, deleted, station_id, body"),
+            &[&kind.as_str(), &key, &exam_id, &deleted, &station, &body, &rank],
         )
         .await?;
     let e = row_to_entity(&row);
@@ -91,18 +93,16 @@ pub async fn put_unless_moved(
     station: &str,
     base: Option<i64>,
 ) -> Result<Option<Entity>, tokio_postgres::Error> {
+    let rank = db.next_rank();
     let row = db
         .query_opt(
-            "WITH cur AS (SELECT version, station_id FROM entity WHERE kind = $1 AND key = $2), \
-             go AS (SELECT NOT EXISTS (SELECT 1 FROM cur) \
-                    OR EXISTS (SELECT 1 FROM cur WHERE station_id = $5 OR version = $7) AS ok), \
-             v AS (UPDATE version_counter SET version = version + 1 WHERE (SELECT ok FROM go) RETURNING version) \
-             INSERT INTO entity (kind, key, exam_id, version, deleted, station_id, body) \
-             SELECT $1, $2, $3, v.version, $4, $5, $6 FROM v \
+            &format!("INSERT INTO entity (kind, key, exam_id, version, deleted, station_id, body) \
+             VALUES ($1, $2, $3, {NEXT_VERSION}, $4, $5, $6) \
              ON CONFLICT (kind, key) DO UPDATE SET exam_id = excluded.exam_id, version = excluded.version, \
              deleted = excluded.deleted, station_id = excluded.station_id, body = excluded.body \
-             RETURNING kind, key, exam_id, version, deleted, station_id, body",
-            &[&kind.as_str(), &key, &exam_id, &deleted, &station, &body, &base],
+             WHERE entity.station_id = $5 OR entity.version = $8 \
+             RETURNING kind, key, exam_id, version, deleted, station_id, body"),
+            &[&kind.as_str(), &key, &exam_id, &deleted, &station, &body, &rank, &base],
         )
         .await?;
     let e = row.as_ref().map(row_to_entity);

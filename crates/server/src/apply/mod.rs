@@ -13,13 +13,15 @@ mod grading;
 pub mod leases;
 mod lookup;
 mod roles;
+mod scopes;
 mod structure;
 
 pub use db::{Cache, Db, Tx};
 pub use entities::{
-    get as get_entity, lock_versions, put as put_entity, row_to_entity, COLUMNS as ENTITY_COLUMNS,
+    get as get_entity, put as put_entity, row_to_entity, COLUMNS as ENTITY_COLUMNS, HORIZON,
 };
 pub use leases::force as force_release;
+pub use scopes::{lock as lock_scopes, lock_copy, lock_exam};
 
 use korrigo_core::error::ErrorCode;
 use korrigo_core::sync::{Entity, Mutation, ServerRole};

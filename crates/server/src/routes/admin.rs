@@ -66,7 +66,7 @@ pub async fn force_release(
     let reason = body.and_then(|b| b.0.reason);
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    apply::lock_versions(&tx).await?;
+    apply::lock_copy(&tx, &copy_id).await?;
     let ctx = Ctx {
         login: &caller.login,
         role: caller.role,
@@ -108,7 +108,7 @@ pub async fn release_exam(
     caller.require(&[ServerRole::Admin], "release results")?;
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    apply::lock_versions(&tx).await?;
+    apply::lock_exam(&tx, &exam_id).await?;
     let cache = apply::Cache::default();
     let db = apply::Db::new(&tx, &cache);
     let exam = apply::get_entity(&db, EntityKind::Exam, &exam_id)

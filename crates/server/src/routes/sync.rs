@@ -1,10 +1,14 @@
 //! The sync endpoints: where a station stands, push and pull.
 //!
 //! Push: each mutation in its own savepoint, committed in short runs with the station
-//! row locked, keyed by (station, seq). A seq already known answers its stored outcome; a gap stops the
-//! batch; a refusal rolls back to a savepoint and is stored as `conflict` (with a
-//! conflict entity every station pulls) or `rejected`. A push made under an older epoch
-//! applies nothing: the station must first replay what the restored server lost.
+//! row and the run's scopes locked, keyed by (station, seq). A seq already known answers
+//! its stored outcome; a gap stops the batch; a refusal rolls back to a savepoint and
+//! is stored as `conflict` (with a conflict entity every station pulls) or `rejected`.
+//! A push made under an older epoch applies nothing: the station must first replay what
+//! the restored server lost.
+//!
+//! Pull: the entities changed after the station's cursor, in version order, below the
+//! horizon (see `apply::HORIZON`), so that no version can appear behind a cursor.
 
 use crate::app::AppState;
 use crate::apply::{self, put_entity, row_to_entity, Cache, Ctx, Db, Decision};
@@ -23,7 +27,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 const MAX_BATCH: usize = 1000;
@@ -125,9 +129,9 @@ async fn stored_outcome(
 
 /// Applies a run of consecutive new mutations: each in its own savepoint (a refusal
 /// rolls back that mutation alone), committed together with their outcomes and the
-/// station's `last_seq`. A run is short (`GROUP`), so the version counter's lock is
-/// held briefly. Seqs another push of the same station applied meanwhile answer their
-/// stored outcome.
+/// station's `last_seq`. The run first locks its station, then the scopes of the copies
+/// and exams it touches (`apply::lock_scopes`); runs of other copies go on meanwhile.
+/// Seqs another push of the same station applied meanwhile answer their stored outcome.
 async fn apply_group(
     state: &AppState,
     client: &mut deadpool_postgres::Object,
@@ -137,7 +141,6 @@ async fn apply_group(
     group: &[Mutation],
 ) -> ApiResult<Vec<Outcome>> {
     let mut tx = client.transaction().await?;
-    apply::lock_versions(&tx).await?;
     let mut last: i64 = prepared::one(
         &tx,
         "SELECT last_seq FROM station WHERE id = $1 FOR UPDATE",
@@ -145,6 +148,7 @@ async fn apply_group(
     )
     .await?
     .get(0);
+    apply::lock_scopes(&tx, group).await?;
     let ctx = Ctx {
         login: &caller.login,
         role: caller.role,
@@ -355,6 +359,33 @@ pub struct PullQuery {
     limit: Option<i64>,
 }
 
+/// How long a pull waits for the writes committed before it to fall below the horizon.
+const HORIZON_WAIT: Duration = Duration::from_secs(2);
+
+/// The horizon a pull reads below (see `apply::HORIZON`), once it has passed every write
+/// committed before the pull began, so that a station that pulls right after another
+/// one pushed sees that push. A write still running keeps the horizon under it only for
+/// as long as it runs; past `HORIZON_WAIT` the pull answers what is below the horizon.
+async fn horizon_past_newest(client: &deadpool_postgres::Object, since: i64) -> ApiResult<i64> {
+    let row = prepared::one(
+        client,
+        &format!(
+            "SELECT (SELECT COALESCE(MAX(version), 0) FROM entity), ({})",
+            apply::HORIZON
+        ),
+        &[],
+    )
+    .await?;
+    let newest: i64 = row.get(0);
+    let mut horizon: i64 = row.get(1);
+    let deadline = Instant::now() + HORIZON_WAIT;
+    while horizon <= newest && newest > since && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        horizon = prepared::one(client, apply::HORIZON, &[]).await?.get(0);
+    }
+    Ok(horizon)
+}
+
 pub async fn pull(
     State(state): State<Arc<AppState>>,
     caller: Caller,
@@ -367,15 +398,16 @@ pub async fn pull(
     }
     let limit = q.limit.unwrap_or(500).clamp(1, 5000);
     let client = state.pool.get().await?;
-    let rows = client
-        .query(
-            &format!(
-                "SELECT {} FROM entity WHERE version > $1 ORDER BY version LIMIT $2",
-                apply::ENTITY_COLUMNS
-            ),
-            &[&q.since, &(limit + 1)],
-        )
-        .await?;
+    let horizon = horizon_past_newest(&client, q.since).await?;
+    let rows = prepared::all(
+        &client,
+        &format!(
+            "SELECT {} FROM entity WHERE version > $1 AND version < $3 ORDER BY version LIMIT $2",
+            apply::ENTITY_COLUMNS
+        ),
+        &[&q.since, &(limit + 1), &horizon],
+    )
+    .await?;
     let more = rows.len() as i64 > limit;
     let entities: Vec<Entity> = rows
         .iter()

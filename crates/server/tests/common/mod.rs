@@ -106,10 +106,25 @@ pub struct Running {
     task: Option<JoinHandle<Result<(), String>>>,
 }
 
-impl Running {
-    pub fn url(&self, path: &str) -> String {
+/// A server the helpers below can talk to: in this process or in its own.
+pub trait Endpoint {
+    fn url(&self, path: &str) -> String;
+}
+
+impl Endpoint for Running {
+    fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
+}
+
+/// A server's base address, for tasks that outlive the borrow of its `Running`.
+impl Endpoint for String {
+    fn url(&self, path: &str) -> String {
+        format!("{self}{path}")
+    }
+}
+
+impl Running {
     pub async fn stop(mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
@@ -162,7 +177,7 @@ pub async fn add_account(db: &TestDb, login: &str, role: ServerRole) {
         .expect("account created");
 }
 
-pub async fn login(server: &Running, login: &str, station: Option<&str>) -> LoginResponse {
+pub async fn login(server: &impl Endpoint, login: &str, station: Option<&str>) -> LoginResponse {
     let r = reqwest::Client::new()
         .post(server.url("/api/v1/login"))
         .json(
@@ -180,7 +195,7 @@ pub async fn login(server: &Running, login: &str, station: Option<&str>) -> Logi
     r.json().await.unwrap()
 }
 
-pub async fn post(server: &Running, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub async fn post(server: &impl Endpoint, token: &str, path: &str, body: Value) -> (u16, Value) {
     let r = reqwest::Client::new()
         .post(server.url(path))
         .bearer_auth(token)
@@ -192,7 +207,7 @@ pub async fn post(server: &Running, token: &str, path: &str, body: Value) -> (u1
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-pub async fn get(server: &Running, token: &str, path: &str) -> (u16, Value) {
+pub async fn get(server: &impl Endpoint, token: &str, path: &str) -> (u16, Value) {
     let r = reqwest::Client::new()
         .get(server.url(path))
         .bearer_auth(token)
@@ -360,7 +375,7 @@ pub mod class {
 }
 
 /// Uploads the class's scan in two chunks.
-pub async fn upload_scan(server: &Running, token: &str) {
+pub async fn upload_scan(server: &impl Endpoint, token: &str) {
     let sha = class::scan_sha();
     let total = class::SCAN.len();
     let half = total / 2;
@@ -378,8 +393,27 @@ pub async fn upload_scan(server: &Running, token: &str) {
     }
 }
 
+/// Uploads the class's scan and pushes, from the admin's station, exam `e1` with
+/// `copies` imported into it.
+pub async fn set_up_exam(server: &impl Endpoint, admin: &str, copies: &[&str]) {
+    upload_scan(server, admin).await;
+    let (_, r) = push(
+        server,
+        admin,
+        "st-admin",
+        None,
+        vec![class::exam_create(1, "e1"), class::import(2, "e1", copies)],
+    )
+    .await;
+    let outcomes = r["outcomes"].as_array().cloned().unwrap_or_default();
+    assert!(
+        outcomes.len() == 2 && outcomes.iter().all(|o| o["status"] == "applied"),
+        "{r}"
+    );
+}
+
 pub async fn push(
-    server: &Running,
+    server: &impl Endpoint,
     token: &str,
     station: &str,
     epoch: Option<&str>,

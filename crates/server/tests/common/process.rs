@@ -1,7 +1,7 @@
 //! The server binary in a process of its own, for tests that kill it like a crash would.
 //! Only the server's own tests can use it (the binary is theirs).
 
-use crate::common::TestDb;
+use crate::common::{Endpoint, TestDb};
 use std::net::SocketAddr;
 
 /// The `korrigo-server` binary in its own process, to be killed like a crash would.
@@ -10,13 +10,22 @@ pub struct Process {
     pub addr: SocketAddr,
 }
 
-impl Process {
-    pub fn url(&self, path: &str) -> String {
+impl Endpoint for Process {
+    fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 }
 
 pub async fn spawn_process(db: &TestDb, data_dir: &std::path::Path) -> Process {
+    spawn_process_with(db, data_dir, &[]).await
+}
+
+/// The server process with more `KORRIGO_SERVER_*` settings (say, its pool size).
+pub async fn spawn_process_with(
+    db: &TestDb,
+    data_dir: &std::path::Path,
+    settings: &[(&str, &str)],
+) -> Process {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -29,6 +38,7 @@ pub async fn spawn_process(db: &TestDb, data_dir: &std::path::Path) -> Process {
         .env("KORRIGO_SERVER_DATABASE_URL", &db.url)
         .env("KORRIGO_SERVER_DATA_DIR", data_dir)
         .env("RUST_LOG", "warn")
+        .envs(settings.iter().copied())
         .spawn()
         .expect("start korrigo-server");
     for _ in 0..200 {

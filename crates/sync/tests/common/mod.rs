@@ -604,9 +604,9 @@ impl Server {
         })
     }
 
-    /// The last version handed out.
-    pub fn counter(&self) -> i64 {
-        self.count("SELECT version FROM version_counter")
+    /// The highest version stored: any write raises it.
+    pub fn highest_version(&self) -> i64 {
+        self.count("SELECT COALESCE(MAX(version), 0) FROM entity")
     }
 }
 
