@@ -1,7 +1,8 @@
 //! Sync throughput on loopback against a real PostgreSQL (`KORRIGO_TEST_PG`), with the
 //! `korrigo-server` binary in a process of its own and this one as the load generator:
 //! one station pushing 10,000 score changes, then 50 stations at once each pushing and
-//! pulling in turns, with the latency of every request. Prints the figures.
+//! pulling in turns, back to back and then once a second each, with the latency of
+//! every request. Prints the figures.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -12,7 +13,7 @@ mod process;
 use common::*;
 use korrigo_core::sync::ServerRole;
 use process::spawn_process_with;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const SCORES: i64 = 10_000;
 const STATIONS: usize = 50;
@@ -20,6 +21,136 @@ const ROUNDS: usize = 20;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// One load-generating station and where it stands.
+struct Station {
+    token: String,
+    station: String,
+    copy: String,
+    user: String,
+    seq: i64,
+    since: i64,
+}
+
+#[derive(Default)]
+struct Latencies {
+    push: Vec<f64>,
+    pull: Vec<f64>,
+    secs: f64,
+}
+
+impl Latencies {
+    fn print(mut self, how: &str) {
+        let requests = self.push.len() + self.pull.len();
+        let mut all: Vec<f64> = self.push.iter().chain(&self.pull).copied().collect();
+        for v in [&mut all, &mut self.push, &mut self.pull] {
+            v.sort_by(f64::total_cmp);
+        }
+        let line = |v: &[f64]| {
+            format!(
+                "p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+                percentile(v, 0.5),
+                percentile(v, 0.99),
+                v.last().unwrap()
+            )
+        };
+        println!(
+            "load, {STATIONS} stations {how}: {ROUNDS} rounds of push 5 + pull = {requests} requests \
+             in {:.2} s; all {} (target p99 < 100 ms); push {}; pull {}",
+            self.secs,
+            line(&all),
+            line(&self.push),
+            line(&self.pull)
+        );
+    }
+}
+
+/// Every station syncs `ROUNDS` times at once, each round `pace` after the last (or
+/// at once); each station starts at a random point of its first `pace`.
+async fn load(
+    url: &str,
+    stations: Vec<Station>,
+    pace: Option<Duration>,
+) -> (Vec<Station>, Latencies) {
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, mut st) in stations.into_iter().enumerate() {
+        let url = url.to_string();
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut out = Latencies::default();
+            let mut pending = Vec::new();
+            if st.seq == 1 {
+                pending.push(class::lease(
+                    "lease.take",
+                    1,
+                    &st.copy,
+                    &st.user,
+                    &st.station,
+                    1,
+                ));
+                st.seq = 2;
+            }
+            let mut next = Instant::now();
+            if let Some(p) = pace {
+                next += p.mul_f64((i as f64 * 0.618_034) % 1.0);
+            }
+            for round in 0..ROUNDS {
+                if let Some(p) = pace {
+                    tokio::time::sleep_until(next.into()).await;
+                    next += p;
+                }
+                for k in 0..5 {
+                    let node = if k % 2 == 0 { "q1" } else { "q2" };
+                    let points = ((round + k) % 4) as f64;
+                    pending.push(class::score(st.seq, &st.copy, node, points, 1, None));
+                    st.seq += 1;
+                }
+                let t = Instant::now();
+                let r = http
+                    .post(format!("{url}/api/v1/sync/push"))
+                    .bearer_auth(&st.token)
+                    .json(
+                        &serde_json::json!({ "protocol": 1, "station_id": st.station,
+                        "server_epoch": null, "mutations": pending }),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                r.bytes().await.unwrap();
+                out.push.push(t.elapsed().as_secs_f64() * 1000.0);
+                pending = Vec::new();
+                let t = Instant::now();
+                let page: serde_json::Value = http
+                    .get(format!(
+                        "{url}/api/v1/sync/pull?since={}&limit=500",
+                        st.since
+                    ))
+                    .bearer_auth(&st.token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                out.pull.push(t.elapsed().as_secs_f64() * 1000.0);
+                st.since = page["next"].as_i64().unwrap();
+            }
+            (st, out)
+        }));
+    }
+    let mut stations = Vec::new();
+    let mut all = Latencies::default();
+    for t in tasks {
+        let (st, out) = t.await.unwrap();
+        stations.push(st);
+        all.push.extend(out.push);
+        all.pull.extend(out.pull);
+    }
+    all.secs = started.elapsed().as_secs_f64();
+    (stations, all)
 }
 
 #[tokio::main]
@@ -59,78 +190,28 @@ async fn main() {
         SCORES as f64 / secs
     );
 
-    // 50 stations at once: each takes its copy, then pushes 5 changes and pulls, 20 times.
-    let mut tokens = Vec::new();
+    // 50 stations at once: each takes its copy, then pushes 5 changes and pulls, 20
+    // times: first back to back (the server saturated), then once a second each, which
+    // is still thirty times the background loop's pace.
+    let mut stations = Vec::new();
     for i in 1..=STATIONS {
-        let login_name = format!("t{i}");
-        add_account(&db, &login_name, ServerRole::Teacher).await;
-        tokens.push(
-            login(&server, &login_name, Some(&format!("st-{i}")))
-                .await
-                .token,
-        );
+        let user = format!("t{i}");
+        add_account(&db, &user, ServerRole::Teacher).await;
+        let token = login(&server, &user, Some(&format!("st-{i}"))).await.token;
+        stations.push(Station {
+            token,
+            station: format!("st-{i}"),
+            copy: format!("c{i}"),
+            user,
+            seq: 1,
+            since: 0,
+        });
     }
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for (i, token) in tokens.into_iter().enumerate() {
-        let server_url = server.url("");
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            let station = format!("st-{}", i + 1);
-            let copy = format!("c{}", i + 1);
-            let mut latencies = Vec::new();
-            let mut seq = 1;
-            let mut since = 0i64;
-            let take = class::lease("lease.take", seq, &copy, &format!("t{}", i + 1), &station, 1);
-            seq += 1;
-            let mut pending = vec![take];
-            for round in 0..ROUNDS {
-                for k in 0..5 {
-                    pending.push(class::score(seq, &copy, if k % 2 == 0 { "q1" } else { "q2" }, ((round + k) % 4) as f64, 1, None));
-                    seq += 1;
-                }
-                let t = Instant::now();
-                let r = http
-                    .post(format!("{server_url}/api/v1/sync/push"))
-                    .bearer_auth(&token)
-                    .json(&serde_json::json!({ "protocol": 1, "station_id": station, "server_epoch": null, "mutations": pending }))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status(), 200);
-                r.bytes().await.unwrap();
-                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-                pending = Vec::new();
-                let t = Instant::now();
-                let page: serde_json::Value = http
-                    .get(format!("{server_url}/api/v1/sync/pull?since={since}&limit=500"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-                since = page["next"].as_i64().unwrap();
-            }
-            latencies
-        }));
-    }
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await.unwrap());
-    }
-    let secs = started.elapsed().as_secs_f64();
-    latencies.sort_by(f64::total_cmp);
-    println!(
-        "load: {STATIONS} stations × {ROUNDS} rounds (push 5 + pull) = {} requests in {secs:.2} s; \
-         latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (target p99 < 100 ms)",
-        latencies.len(),
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
-        latencies.last().unwrap()
-    );
+    let url = server.url("");
+    let (stations, saturated) = load(&url, stations, None).await;
+    saturated.print("back to back");
+    let (_, paced) = load(&url, stations, Some(Duration::from_secs(1))).await;
+    paced.print("once a second each");
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     db.drop_now().await;

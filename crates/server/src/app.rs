@@ -13,7 +13,7 @@ use axum::Router;
 use deadpool_postgres::Pool;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 #[derive(Debug)]
@@ -28,6 +28,7 @@ pub struct AppState {
     pub dummy_hash: String,
     /// The highest version written to the high-water mark.
     pub marked: AtomicI64,
+    pub marking: Mutex<()>,
 }
 
 impl AppState {
@@ -36,16 +37,23 @@ impl AppState {
     }
 
     /// Records `version` in the high-water mark if it is above what the mark says.
+    /// Writers take turns (they share the file's temporary path); one that finds a
+    /// higher version already written has nothing to do.
     pub fn mark(&self, version: i64) {
-        if self.marked.fetch_max(version, Ordering::SeqCst) >= version {
+        if self.marked.load(Ordering::SeqCst) >= version {
+            return;
+        }
+        let _turn = self.marking.lock().unwrap_or_else(|p| p.into_inner());
+        if self.marked.load(Ordering::SeqCst) >= version {
             return;
         }
         let mark = epoch::HighWater {
             epoch: self.epoch(),
-            version: self.marked.load(Ordering::SeqCst),
+            version,
         };
-        if let Err(e) = epoch::write_mark(&self.config.data_dir, &mark) {
-            tracing::error!(error = %e, "cannot write the high-water mark");
+        match epoch::write_mark(&self.config.data_dir, &mark) {
+            Ok(()) => self.marked.store(version, Ordering::SeqCst),
+            Err(e) => tracing::error!(error = %e, "cannot write the high-water mark"),
         }
     }
 }
@@ -135,6 +143,7 @@ impl Server {
                 metrics: Metrics::default(),
                 dummy_hash,
                 marked: AtomicI64::new(version),
+                marking: Mutex::new(()),
             }),
             listener,
         })

@@ -129,7 +129,8 @@ async fn stored_outcome(
 
 /// Applies a run of consecutive new mutations: each in its own savepoint (a refusal
 /// rolls back that mutation alone), committed together with their outcomes and the
-/// station's `last_seq`. The run first locks its station, then the scopes of the copies
+/// station's `last_seq`. The run first locks its station's row (creating it on the
+/// station's first push), then the scopes of the copies
 /// and exams it touches (`apply::lock_scopes`); runs of other copies go on meanwhile.
 /// Seqs another push of the same station applied meanwhile answer their stored outcome.
 async fn apply_group(
@@ -143,8 +144,9 @@ async fn apply_group(
     let mut tx = client.transaction().await?;
     let mut last: i64 = prepared::one(
         &tx,
-        "SELECT last_seq FROM station WHERE id = $1 FOR UPDATE",
-        &[&req.station_id],
+        "INSERT INTO station (id, last_account) VALUES ($1, $2) \
+         ON CONFLICT (id) DO UPDATE SET last_seen = now() RETURNING last_seq",
+        &[&req.station_id, &caller.account_id],
     )
     .await?
     .get(0);
@@ -298,14 +300,13 @@ pub async fn push(
     }
     let ip = client_ip(&state, peer, &headers);
     let mut client = state.pool.get().await?;
-    let last_seq: i64 = prepared::one(
+    let last_seq: i64 = prepared::opt(
         &client,
-        "INSERT INTO station (id, last_account) VALUES ($1, $2) \
-             ON CONFLICT (id) DO UPDATE SET last_seen = now() RETURNING last_seq",
-        &[&req.station_id, &caller.account_id],
+        "SELECT last_seq FROM station WHERE id = $1",
+        &[&req.station_id],
     )
     .await?
-    .get(0);
+    .map_or(0, |r| r.get(0));
     let epoch = state.epoch();
     let mut response = PushResponse {
         server_epoch: epoch.clone(),
