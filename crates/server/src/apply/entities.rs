@@ -33,6 +33,18 @@ const NEXT_VERSION: &str =
 /// it: the horizon is the first version of the oldest transaction still running.
 pub const HORIZON: &str = "SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint + xid_offset) << 20 FROM version_clock";
 
+/// Writes `$1..$6` (kind, key, exam, deleted, station, body) at the version of rank
+/// `$7`, over the stored row when `condition` (on `entity`, the stored row) holds.
+fn upsert(condition: &str) -> String {
+    format!(
+        "INSERT INTO entity ({COLUMNS}) VALUES ($1, $2, $3, {NEXT_VERSION}, $4, $5, $6) \
+         ON CONFLICT (kind, key) DO UPDATE SET exam_id = excluded.exam_id, \
+         version = excluded.version, deleted = excluded.deleted, \
+         station_id = excluded.station_id, body = excluded.body {condition} \
+         RETURNING {COLUMNS}"
+    )
+}
+
 /// The entity as it stands in this run (its writers are serialized by the scope locks).
 pub async fn get(
     db: &Db<'_, '_>,
@@ -67,12 +79,16 @@ pub async fn put(
     let rank = db.next_rank();
     let row = db
         .query_one(
-            &format!("INSERT INTO entity (kind, key, exam_id, version, deleted, station_id, body) \
-             VALUES ($1, $2, $3, {NEXT_VERSION}, $4, $5, $6) \
-             ON CONFLICT (kind, key) DO UPDATE SET exam_id = excluded.exam_id, version = excluded.version, \
-             deleted = excluded.deleted, station_id = excluded.station_id, body = excluded.body \
-             RETURNING kind, key, exam_id, version, deleted, station_id, body"),
-            &[&kind.as_str(), &key, &exam_id, &deleted, &station, &body, &rank],
+            &upsert(""),
+            &[
+                &kind.as_str(),
+                &key,
+                &exam_id,
+                &deleted,
+                &station,
+                &body,
+                &rank,
+            ],
         )
         .await?;
     let e = row_to_entity(&row);
@@ -96,13 +112,17 @@ pub async fn put_unless_moved(
     let rank = db.next_rank();
     let row = db
         .query_opt(
-            &format!("INSERT INTO entity (kind, key, exam_id, version, deleted, station_id, body) \
-             VALUES ($1, $2, $3, {NEXT_VERSION}, $4, $5, $6) \
-             ON CONFLICT (kind, key) DO UPDATE SET exam_id = excluded.exam_id, version = excluded.version, \
-             deleted = excluded.deleted, station_id = excluded.station_id, body = excluded.body \
-             WHERE entity.station_id = $5 OR entity.version = $8 \
-             RETURNING kind, key, exam_id, version, deleted, station_id, body"),
-            &[&kind.as_str(), &key, &exam_id, &deleted, &station, &body, &rank, &base],
+            &upsert("WHERE entity.station_id = $5 OR entity.version = $8"),
+            &[
+                &kind.as_str(),
+                &key,
+                &exam_id,
+                &deleted,
+                &station,
+                &body,
+                &rank,
+                &base,
+            ],
         )
         .await?;
     let e = row.as_ref().map(row_to_entity);
