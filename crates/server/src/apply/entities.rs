@@ -66,6 +66,37 @@ pub async fn get(
     Ok(e)
 }
 
+/// Reads into the run's cache, in one query, what grading these copies looks up first:
+/// each copy, its lease and its exam (remembered as absent when there is none).
+pub async fn prefetch_copies(
+    db: &Db<'_, '_>,
+    copies: &[String],
+) -> Result<(), tokio_postgres::Error> {
+    if copies.is_empty() {
+        return Ok(());
+    }
+    let rows = crate::prepared::all(
+        db.tx,
+        &format!(
+            "SELECT {COLUMNS} FROM entity WHERE kind IN ('copy', 'lease') AND key = ANY($1) \
+             UNION ALL SELECT {COLUMNS} FROM entity WHERE kind = 'exam' AND key IN \
+             (SELECT exam_id FROM entity WHERE kind = 'copy' AND key = ANY($1))"
+        ),
+        &[&copies],
+    )
+    .await?;
+    for kind in [EntityKind::Copy, EntityKind::Lease] {
+        for key in copies {
+            db.remember(kind, key, None);
+        }
+    }
+    for r in &rows {
+        let e = row_to_entity(r);
+        db.remember(e.kind, &e.key.clone(), Some(e));
+    }
+    Ok(())
+}
+
 /// Writes the entity at the next version, in one statement.
 pub async fn put(
     db: &Db<'_, '_>,

@@ -18,7 +18,8 @@ mod structure;
 
 pub use db::{Cache, Db, Tx};
 pub use entities::{
-    get as get_entity, put as put_entity, row_to_entity, COLUMNS as ENTITY_COLUMNS, HORIZON,
+    get as get_entity, prefetch_copies, put as put_entity, row_to_entity,
+    COLUMNS as ENTITY_COLUMNS, HORIZON,
 };
 pub use leases::force as force_release;
 pub use scopes::{lock as lock_scopes, lock_copy, lock_exam};

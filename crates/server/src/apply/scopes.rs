@@ -69,8 +69,9 @@ fn key(kind: &str, id: &str) -> i64 {
     i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
-/// Takes the locks of every mutation of `run`, in one statement.
-pub async fn lock(tx: &Tx<'_>, run: &[Mutation]) -> Result<(), tokio_postgres::Error> {
+/// Takes the locks of every mutation of `run`, in one statement; returns the copies
+/// the run grades or leases.
+pub async fn lock(tx: &Tx<'_>, run: &[Mutation]) -> Result<Vec<String>, tokio_postgres::Error> {
     let mut graded = BTreeSet::new();
     let mut exams = BTreeSet::new();
     let mut unknown = BTreeSet::new();
@@ -81,7 +82,9 @@ pub async fn lock(tx: &Tx<'_>, run: &[Mutation]) -> Result<(), tokio_postgres::E
             structure_of(m, &mut exams, &mut unknown);
         }
     }
-    lock_sets(tx, graded, exams, unknown).await
+    let copies = graded.iter().cloned().collect();
+    lock_sets(tx, graded, exams, unknown).await?;
+    Ok(copies)
 }
 
 /// Locks the copies that are graded (exclusive, their exams shared), the exams changed

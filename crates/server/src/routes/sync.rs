@@ -150,7 +150,7 @@ async fn apply_group(
     )
     .await?
     .get(0);
-    apply::lock_scopes(&tx, group).await?;
+    let graded = apply::lock_scopes(&tx, group).await?;
     let ctx = Ctx {
         login: &caller.login,
         role: caller.role,
@@ -159,6 +159,7 @@ async fn apply_group(
         now: OffsetDateTime::now_utc(),
     };
     let cache = Cache::default();
+    apply::prefetch_copies(&Db::new(&tx, &cache), &graded).await?;
     let mut outcomes = Vec::with_capacity(group.len());
     let mut logged: Vec<(&Mutation, serde_json::Value)> = Vec::with_capacity(group.len());
     for m in group {
@@ -221,40 +222,35 @@ async fn apply_group(
         last = m.seq;
         outcomes.push(outcome);
     }
-    if !logged.is_empty() {
-        let seqs: Vec<i64> = logged.iter().map(|(m, _)| m.seq).collect();
-        let ids: Vec<&str> = logged.iter().map(|(m, _)| m.id.as_str()).collect();
-        let names: Vec<&str> = logged.iter().map(|(m, _)| m.name.as_str()).collect();
-        let targets: Vec<&str> = logged.iter().map(|(m, _)| m.target.as_str()).collect();
-        let stored: Vec<&serde_json::Value> = logged.iter().map(|(_, o)| o).collect();
-        let statuses: Vec<&str> = outcomes
-            .iter()
-            .filter(|o| !o.duplicate)
-            .map(|o| o.status.as_str())
-            .collect();
-        prepared::exec(
-            &tx,
-            "INSERT INTO mutation_log (station_id, seq, mutation_id, name, target, account_id, status, outcome) \
-             SELECT $1, u.seq, u.id, u.name, u.target, $2, u.status, u.outcome \
-             FROM UNNEST($3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) \
-             AS u(seq, id, name, target, status, outcome)",
-            &[
-                &req.station_id,
-                &caller.account_id,
-                &seqs,
-                &ids,
-                &names,
-                &targets,
-                &statuses,
-                &stored,
-            ],
-        )
-        .await?;
-    }
+    let seqs: Vec<i64> = logged.iter().map(|(m, _)| m.seq).collect();
+    let ids: Vec<&str> = logged.iter().map(|(m, _)| m.id.as_str()).collect();
+    let names: Vec<&str> = logged.iter().map(|(m, _)| m.name.as_str()).collect();
+    let targets: Vec<&str> = logged.iter().map(|(m, _)| m.target.as_str()).collect();
+    let stored: Vec<&serde_json::Value> = logged.iter().map(|(_, o)| o).collect();
+    let statuses: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| !o.duplicate)
+        .map(|o| o.status.as_str())
+        .collect();
     prepared::exec(
         &tx,
-        "UPDATE station SET last_seq = $2, last_seen = now(), last_account = $3 WHERE id = $1",
-        &[&req.station_id, &last, &caller.account_id],
+        "WITH log AS (INSERT INTO mutation_log \
+           (station_id, seq, mutation_id, name, target, account_id, status, outcome) \
+           SELECT $1, u.seq, u.id, u.name, u.target, $2, u.status, u.outcome \
+           FROM UNNEST($3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) \
+           AS u(seq, id, name, target, status, outcome)) \
+         UPDATE station SET last_seq = $9, last_seen = now(), last_account = $2 WHERE id = $1",
+        &[
+            &req.station_id,
+            &caller.account_id,
+            &seqs,
+            &ids,
+            &names,
+            &targets,
+            &statuses,
+            &stored,
+            &last,
+        ],
     )
     .await?;
     tx.commit().await?;
