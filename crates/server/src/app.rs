@@ -122,10 +122,7 @@ impl Server {
             .await
             .map_err(|e| format!("cannot reach the database: {e}"))?;
         db::migrate(&mut client).await?;
-        let epoch = epoch::settle(&**client, &config.data_dir).await?;
-        let version = epoch::counter(&**client)
-            .await
-            .map_err(|e| format!("reading the version failed: {e}"))?;
+        let (epoch, version) = epoch::settle(&**client, &config.data_dir).await?;
         drop(client);
         let dummy_hash = crate::auth::hash_password(crate::auth::new_token())
             .await

@@ -102,11 +102,10 @@ async fn migrate_locked(client: &mut tokio_postgres::Client) -> Result<i32, Stri
 async fn align_version_clock(client: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
     let moved = client
         .execute(
-            "UPDATE version_clock SET xid_offset = \
-               (SELECT COALESCE(MAX(version), 0) FROM entity) / 1048576 + 1 \
-               - pg_current_xact_id()::text::bigint \
-             WHERE (SELECT COALESCE(MAX(version), 0) FROM entity) / 1048576 \
-               >= pg_current_xact_id()::text::bigint + xid_offset",
+            "WITH cur AS (SELECT COALESCE(MAX(version), 0) / 1048576 AS top, \
+                 pg_current_xact_id()::text::bigint AS xid FROM entity) \
+             UPDATE version_clock SET xid_offset = cur.top + 1 - cur.xid FROM cur \
+             WHERE cur.top >= cur.xid + xid_offset",
             &[],
         )
         .await?;

@@ -72,8 +72,8 @@ pub async fn set_new_epoch(client: &impl GenericClient) -> Result<String, tokio_
 }
 
 /// Settles the epoch at start: keeps it, or makes a new one if the database was
-/// restored (or is new). Returns the epoch and writes the mark.
-pub async fn settle(client: &impl GenericClient, data_dir: &Path) -> Result<String, String> {
+/// restored (or is new). Writes the mark; returns the epoch and the highest version.
+pub async fn settle(client: &impl GenericClient, data_dir: &Path) -> Result<(String, i64), String> {
     let db = |e: tokio_postgres::Error| format!("reading the epoch failed: {e}");
     let epoch = current_epoch(client).await.map_err(db)?;
     let version = counter(client).await.map_err(db)?;
@@ -100,5 +100,5 @@ pub async fn settle(client: &impl GenericClient, data_dir: &Path) -> Result<Stri
             version,
         },
     )?;
-    Ok(epoch)
+    Ok((epoch, version))
 }
