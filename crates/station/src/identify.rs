@@ -5,7 +5,7 @@
 
 use korrigo_core::model::{Candidate, FlagKind, IdentifiedBy};
 use korrigo_core::store::Student;
-use korrigo_identify::header::{self, HeaderFields};
+use korrigo_identify::header::{self, HeaderFields, Prep};
 use korrigo_identify::matcher::{self, candidates};
 use korrigo_identify::names::letters;
 use korrigo_identify::qr;
@@ -29,11 +29,11 @@ pub struct Identified {
 }
 
 /// What a header crop says: the QR label's student (if a Korrigo label of this exam is
-/// stuck there) and the handwriting as read.
+/// stuck there) and the handwriting as read, one reading per preparation tried.
 #[derive(Debug, Clone, Default)]
 pub struct HeaderRead {
     pub qr_student: Option<String>,
-    pub fields: Option<HeaderFields>,
+    pub fields: Vec<HeaderFields>,
 }
 
 /// Reads the header crops (JPEG at the ingest's header resolution), in parallel: the QR
@@ -42,6 +42,7 @@ pub struct HeaderRead {
 pub fn read_headers(
     exam_id: &str,
     crops: &[Option<&[u8]>],
+    roster: &[Student],
     progress: &(dyn Fn(usize, usize) + Sync),
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Vec<HeaderRead> {
@@ -63,9 +64,9 @@ pub fn read_headers(
                     .map(|(_, student)| student)
             });
             let fields = if qr_student.is_some() {
-                None
+                Vec::new()
             } else {
-                header::read(png, HEADER_DPI as u32).ok()
+                read_handwriting(png, roster)
             };
             progress(
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
@@ -76,10 +77,29 @@ pub fn read_headers(
         .collect()
 }
 
+/// Reads a handwritten header with one preparation after the other, until the readings
+/// so far pass the gates on their own or every preparation was tried: a clear
+/// handwriting is read once, a hard one up to `Prep::ALL.len()` times.
+fn read_handwriting(crop: &[u8], roster: &[Student]) -> Vec<HeaderFields> {
+    let mut reads = Vec::new();
+    for prep in Prep::ALL {
+        if let Ok(read) = header::read_with(crop, HEADER_DPI as u32, prep) {
+            reads.push(read);
+        }
+        if matcher::gate(&candidates(&reads, roster), roster).is_ok() {
+            break;
+        }
+    }
+    reads
+}
+
 /// Whether two consecutive sheets' headers name the same pupil: the two reads spell
 /// nearly the same name (and do not disagree on the birth date), or both reads point to
 /// the same student of the roster by a close last name.
-pub fn same_writer(a: &HeaderFields, b: &HeaderFields, roster: &[Student]) -> bool {
+pub fn same_writer(a: &[HeaderFields], b: &[HeaderFields], roster: &[Student]) -> bool {
+    let (Some(pa), Some(pb)) = (a.first(), b.first()) else {
+        return false;
+    };
     let sim = |x: &Option<String>, y: &Option<String>| match (x, y) {
         (Some(x), Some(y)) => {
             let (x, y) = (letters(x), letters(y));
@@ -91,10 +111,14 @@ pub fn same_writer(a: &HeaderFields, b: &HeaderFields, roster: &[Student]) -> bo
         }
         _ => 0.0,
     };
-    if let (Some(x), Some(y)) = (&a.birth_date, &b.birth_date) {
-        if x != y {
-            return false;
-        }
+    let dates = |r: &[HeaderFields]| -> Vec<String> {
+        r.iter()
+            .flat_map(|f| f.birth_dates.iter().cloned())
+            .collect()
+    };
+    let (da, db) = (dates(a), dates(b));
+    if !da.is_empty() && !db.is_empty() && !da.iter().any(|d| db.contains(d)) {
+        return false;
     }
     let legible = |r: &HeaderFields| {
         r.confidence >= MIN_CONFIDENCE
@@ -102,15 +126,14 @@ pub fn same_writer(a: &HeaderFields, b: &HeaderFields, roster: &[Student]) -> bo
                 .iter()
                 .all(|n| n.as_deref().is_some_and(|n| letters(n).len() >= 2))
     };
-    if !legible(a) || !legible(b) {
-        return false;
-    }
-    let (last, first) = (
-        sim(&a.last_name, &b.last_name),
-        sim(&a.first_name, &b.first_name),
-    );
-    if last >= SAME_LAST && first >= SAME_FIRST && last + first >= 2.0 * SAME_MEAN {
-        return true;
+    if legible(pa) && legible(pb) {
+        let (last, first) = (
+            sim(&pa.last_name, &pb.last_name),
+            sim(&pa.first_name, &pb.first_name),
+        );
+        if last >= SAME_LAST && first >= SAME_FIRST && last + first >= 2.0 * SAME_MEAN {
+            return true;
+        }
     }
     matches!((points_to(a, roster), points_to(b, roster)), (Some(x), Some(y)) if x == y)
 }
@@ -127,6 +150,8 @@ const SAME_ROSTER_MARGIN: f64 = 0.10;
 /// Score from which a candidate shared by two neighbouring copies holds both back, and
 /// how far down the other's candidates to look.
 const HOLD_MIN_SCORE: f64 = 0.25;
+/// How closely one field of a neighbour's read must fit that student to hold it.
+const HOLD_FIT: f64 = 0.80;
 const HOLD_TOP: usize = 3;
 /// Mean OCR confidence (0..100) under which a read joins nothing.
 const MIN_CONFIDENCE: f32 = 50.0;
@@ -145,24 +170,26 @@ struct Joined {
     file: usize,
     copy: PlannedCopy,
     qr: Option<String>,
-    reads: Vec<HeaderFields>,
+    /// Per sheet, its readings.
+    reads: Vec<Vec<HeaderFields>>,
     header_crop: Option<Vec<u8>>,
 }
 
-/// The roster student a read clearly points to (close last name and first name, clear
-/// lead over the next student), for joining sheets on it.
-fn points_to(read: &HeaderFields, roster: &[Student]) -> Option<String> {
-    let cands = candidates(read, roster);
-    let second = cands.get(1).map_or(0.0, |c| c.score);
-    cands
-        .into_iter()
-        .next()
-        .filter(|c| {
-            c.last_name >= SAME_ROSTER_LAST
-                && c.first_name >= SAME_ROSTER_FIRST
-                && c.score - second >= SAME_ROSTER_MARGIN
-        })
-        .map(|c| c.student_id)
+/// The roster student a sheet's readings clearly point to: close last name and first
+/// name, and a clear lead over the next student or a name apart from every other
+/// pupil's (as the gates' `NAME_ONLY_APART`), for joining sheets on it.
+fn points_to(reads: &[HeaderFields], roster: &[Student]) -> Option<String> {
+    let cands = candidates(reads, roster);
+    let (best, others) = cands.split_first()?;
+    let lead = best.score - others.first().map_or(0.0, |c| c.score);
+    let apart = others.iter().all(|c| {
+        (best.last_name - c.last_name).max(best.first_name - c.first_name)
+            >= matcher::NAME_ONLY_APART
+    });
+    (best.last_name >= SAME_ROSTER_LAST
+        && best.first_name >= SAME_ROSTER_FIRST
+        && (lead >= SAME_ROSTER_MARGIN || apart))
+        .then(|| best.student_id.clone())
 }
 
 /// Whether the sheet `found` continues the copy `last`.
@@ -170,14 +197,16 @@ fn continues(last: &Joined, found: &Found, qr: &Option<String>, roster: &[Studen
     if last.file != found.file || found.copy.header_scans.is_empty() {
         return false;
     }
-    match (&last.qr, qr, &found.read.fields) {
-        (Some(a), Some(b), _) => a == b,
-        (Some(a), None, Some(read)) => points_to(read, roster).as_ref() == Some(a),
-        (None, None, Some(read)) => last
+    let read = &found.read.fields;
+    match (&last.qr, qr) {
+        (Some(a), Some(b)) => a == b,
+        (_, Some(_)) => false,
+        _ if read.is_empty() => false,
+        (Some(a), None) => points_to(read, roster).as_ref() == Some(a),
+        (None, None) => last
             .reads
             .last()
             .is_some_and(|prev| same_writer(prev, read, roster)),
-        _ => false,
     }
 }
 
@@ -192,7 +221,9 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
         if let Some(last) = joined.last_mut() {
             if continues(last, &found, &qr, roster) {
                 last.copy.append(found.copy);
-                last.reads.extend(found.read.fields);
+                if !found.read.fields.is_empty() {
+                    last.reads.push(found.read.fields);
+                }
                 continue;
             }
         }
@@ -200,7 +231,10 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
             file: found.file,
             copy: found.copy,
             qr,
-            reads: found.read.fields.into_iter().collect(),
+            reads: Some(found.read.fields)
+                .filter(|f| !f.is_empty())
+                .into_iter()
+                .collect(),
             header_crop: found.header_crop,
         });
     }
@@ -222,8 +256,11 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
         })
         .collect();
     let mut assigned = korrigo_identify::assign::assign(&scored, &others);
-    // Two neighbouring copies whose best candidate is the same student may be one
-    // pupil's two sheets that the reads could not tie: neither is taken automatically.
+    // Two neighbouring copies that look like the same student's may be one pupil's two
+    // sheets that the reads could not tie: the later one waits for review (a copy's
+    // later sheet must never be graded as a whole copy); the earlier keeps what the
+    // gates gave it, since the one-to-one assignment already keeps its student from
+    // the later one.
     for i in 1..joined.len() {
         let same_file = joined[i - 1].file == joined[i].file
             && joined[i].qr.is_none()
@@ -232,7 +269,6 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
             && (shares_student(&scored, &assigned, i - 1, i)
                 || shares_student(&scored, &assigned, i, i - 1))
         {
-            assigned[i - 1] = None;
             assigned[i] = None;
             joined[i].copy.flag(
                 FlagKind::SameStudentAsPrevious,
@@ -272,8 +308,9 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
 }
 
 /// Whether copy `a`'s student (assigned, or its best candidate) is also among copy
-/// `b`'s first candidates while `b` has no other student assigned: the two may be one
-/// pupil's sheets.
+/// `b`'s first candidates, with a field that fits (last or first name, or the birth
+/// date), while `b` has no other student assigned: the two may be one pupil's sheets.
+/// Not when `b` clearly bears another first name (a sibling's copy, not a second sheet).
 fn shares_student(
     scored: &[Vec<matcher::Candidate>],
     assigned: &[Option<String>],
@@ -290,14 +327,19 @@ fn shares_student(
     if assigned[b].as_ref().is_some_and(|s| s != &student) {
         return false;
     }
-    scored[b]
+    let first_name_legible = scored[b]
         .iter()
-        .take(HOLD_TOP)
-        .any(|c| c.student_id == student && c.score >= HOLD_MIN_SCORE)
+        .any(|c| c.first_name >= matcher::NAME_ONLY_FIRST);
+    scored[b].iter().take(HOLD_TOP).any(|c| {
+        c.student_id == student
+            && c.score >= HOLD_MIN_SCORE
+            && (c.last_name >= HOLD_FIT || c.first_name >= HOLD_FIT || c.birth_date)
+            && !(first_name_legible && c.first_name < SAME_ROSTER_FIRST)
+    })
 }
 
 /// Candidates of a copy read on several sheets: each student's best score.
-fn best_of(reads: &[HeaderFields], roster: &[Student]) -> Vec<matcher::Candidate> {
+fn best_of(reads: &[Vec<HeaderFields>], roster: &[Student]) -> Vec<matcher::Candidate> {
     let mut best: Vec<matcher::Candidate> = Vec::new();
     for read in reads {
         for c in candidates(read, roster) {
@@ -332,4 +374,121 @@ fn view(c: &matcher::Candidate, roster: &[Student]) -> Option<Candidate> {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn student(id: &str, last: &str, first: &str, born: &str) -> Student {
+        Student {
+            id: id.into(),
+            last_name: last.into(),
+            first_name: first.into(),
+            birth_date: Some(born.into()),
+            email: None,
+            class: None,
+            group: None,
+        }
+    }
+
+    fn roster() -> Vec<Student> {
+        vec![
+            student("yasmine", "BEN SALAH", "Yasmine", "2009-03-02"),
+            student("aziz", "BEN SALAH", "Aziz", "2008-11-30"),
+            student("ines", "BEN JEMAA", "Inès", "2009-07-14"),
+            student("lucas", "GIRARD", "Lucas", "2008-05-21"),
+        ]
+    }
+
+    fn sheet(last: &str, first: &str, born: Option<&str>, confidence: f32) -> Found {
+        Found {
+            file: 0,
+            copy: PlannedCopy {
+                pages: Vec::new(),
+                flags: Vec::new(),
+                header_scans: vec![0],
+            },
+            read: HeaderRead {
+                qr_student: None,
+                fields: vec![HeaderFields {
+                    last_name: Some(last.into()),
+                    first_name: Some(first.into()),
+                    birth_dates: born.map(String::from).into_iter().collect(),
+                    confidence,
+                    ..Default::default()
+                }],
+            },
+            header_crop: None,
+        }
+    }
+
+    fn flagged(copy: &Identified) -> bool {
+        copy.copy
+            .flags
+            .iter()
+            .any(|f| f.kind == FlagKind::SameStudentAsPrevious)
+    }
+
+    #[test]
+    fn a_clear_copy_keeps_its_student_when_the_next_one_might_be_its_second_sheet() {
+        let out = identify(
+            vec![
+                sheet("BEN SALAH", "Yasmine", Some("2009-03-02"), 90.0),
+                sheet("BEN SAL", "Ynes", None, 30.0),
+            ],
+            &roster(),
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].student_id.as_deref(), Some("yasmine"));
+        assert!(!flagged(&out[0]));
+        assert_eq!(out[1].student_id, None);
+        assert!(flagged(&out[1]));
+    }
+
+    #[test]
+    fn a_later_sheet_read_clearly_waits_when_the_one_before_may_be_its_first() {
+        let out = identify(
+            vec![
+                sheet("BEN SAL", "Ynes", None, 30.0),
+                sheet("BEN SALAH", "Yasmine", Some("2009-03-02"), 90.0),
+            ],
+            &roster(),
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].student_id, None);
+        assert!(flagged(&out[1]));
+    }
+
+    #[test]
+    fn sheets_pointing_to_one_student_join_even_when_read_with_low_confidence() {
+        let out = identify(
+            vec![
+                sheet("GIRARD", "Lucas", None, 30.0),
+                sheet("GIRAD", "Lucas", Some("2008-05-21"), 30.0),
+            ],
+            &roster(),
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].student_id.as_deref(), Some("lucas"));
+    }
+
+    #[test]
+    fn a_siblings_copy_before_does_not_hold_a_clear_one() {
+        let mut r = roster();
+        r.push(student("louis", "ABID", "Louis", "2008-01-09"));
+        r.push(student("hedi", "GIRARD", "Hédi", "2009-10-02"));
+        // A pupil missing from the roster, GIRARD Louis, then GIRARD Hédi's copy.
+        let out = identify(
+            vec![
+                sheet("GIRARD", "Louis", None, 90.0),
+                sheet("GIRARD", "Hédi", Some("2009-10-02"), 90.0),
+            ],
+            &r,
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].student_id, None);
+        assert_eq!(out[1].student_id.as_deref(), Some("hedi"));
+        assert!(!flagged(&out[1]));
+    }
 }

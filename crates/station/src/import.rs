@@ -143,11 +143,13 @@ pub fn import(
                 .and_then(|&s| files[*f].analysis.scans[s].header_crop.clone())
         })
         .collect();
+    let roster = store.students(&req.exam_id)?;
     let reads = if req.read_headers {
         let refs: Vec<Option<&[u8]>> = crops.iter().map(Option::as_deref).collect();
         identify::read_headers(
             &req.exam_id,
             &refs,
+            &roster,
             &|done, total| progress("headers", done, total),
             cancel,
         )
@@ -157,7 +159,6 @@ pub fn import(
     if cancel.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(Error::cancelled());
     }
-    let roster = store.students(&req.exam_id)?;
     let identified = identify::identify(
         copies
             .into_iter()
