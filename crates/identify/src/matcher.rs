@@ -20,13 +20,16 @@ pub const W_FIRST: f64 = 0.20;
 pub const MIN_LAST: f64 = 0.80;
 pub const MIN_MARGIN: f64 = 0.15;
 /// Without a usable birth date (not written, or read as a date no pupil of the class
-/// has), only a name read very closely, and clearly apart from every other pupil's,
-/// passes: every other pupil must be at least `NAME_ONLY_APART` further from the
-/// reading on the last name or on the first name. Measured on generated copies (18
-/// batches, every font, A3/A4, JPEG/CCITT, faults): no wrong best candidate ever
-/// reached last ≥ 0.90 with first ≥ 0.80; see docs/ARCHITECTURE.md.
-pub const NAME_ONLY_LAST: f64 = 0.95;
-pub const NAME_ONLY_FIRST: f64 = 0.90;
+/// has), only a name read closely, one letter off at most in one of the two names
+/// (each at least `NAME_ONLY_LAST`/`NAME_ONLY_FIRST`, together `NAME_ONLY_SUM`), and
+/// clearly apart from every other pupil's passes: every other pupil must be at least
+/// `NAME_ONLY_APART` further from the reading on the last name or on the first name.
+/// Measured on generated copies (18 batches, every font, A3/A4, JPEG/CCITT, faults):
+/// no wrong best candidate reached a first-name score above 0.75 or stood more than
+/// 0.14 apart; see docs/ARCHITECTURE.md.
+pub const NAME_ONLY_LAST: f64 = 0.88;
+pub const NAME_ONLY_FIRST: f64 = 0.85;
+pub const NAME_ONLY_SUM: f64 = 1.85;
 pub const NAME_ONLY_APART: f64 = 0.20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,6 +162,7 @@ pub fn gate(cands: &[Candidate], roster: &[Student]) -> Result<(), Hold> {
     let contradicted = cands.iter().skip(1).any(|c| c.birth_date);
     let clear = best.last_name >= NAME_ONLY_LAST
         && best.first_name >= NAME_ONLY_FIRST
+        && best.last_name + best.first_name >= NAME_ONLY_SUM
         && cands.iter().skip(1).all(apart);
     if contradicted || !clear {
         return Err(Hold::BirthDate);
@@ -228,6 +232,12 @@ mod tests {
         assert_eq!(gate(&c, &r), Ok(()));
         let c = candidates(&[read("BEN AMOR", "Meryl", None)], &r);
         assert!(c[0].first_name < NAME_ONLY_FIRST);
+        assert_eq!(gate(&c, &r), Err(Hold::BirthDate));
+        // One letter off in one name passes; off in both, it waits.
+        let c = candidates(&[read("BEN AMOR", "Mariam", None)], &r);
+        assert_eq!(gate(&c, &r), Ok(()));
+        let c = candidates(&[read("BEN AMUR", "Marian", None)], &r);
+        assert!(c[0].last_name >= NAME_ONLY_LAST && c[0].first_name >= NAME_ONLY_FIRST);
         assert_eq!(gate(&c, &r), Err(Hold::BirthDate));
         // A date read as another pupil's holds even a perfect name.
         let c = candidates(&[read("BEN AMOR", "Mariem", Some("2008-02-01"))], &r);

@@ -275,6 +275,13 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
                 None,
                 "this copy and the one before it both look like the same student's: one copy of two sheets?".into(),
             );
+        } else if same_file && short(&joined, i - 1) && short(&joined, i) {
+            assigned[i] = None;
+            joined[i].copy.flag(
+                FlagKind::SameStudentAsPrevious,
+                None,
+                "this copy and the one before it have fewer sheets than most copies of the file: one copy whose sheets were not tied?".into(),
+            );
         }
     }
     joined
@@ -305,6 +312,22 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
             }
         })
         .collect()
+}
+
+/// Whether copy `i` has fewer sheets than the copies holding most sheets of its file,
+/// when those have several: two such neighbours are likely one copy whose headers could
+/// not be tied. (Counted by sheets, not copies: each such split makes two short copies.)
+fn short(joined: &[Joined], i: usize) -> bool {
+    let sheets = |j: &Joined| j.copy.header_scans.len();
+    let mut counts = std::collections::BTreeMap::<usize, usize>::new();
+    for j in joined.iter().filter(|j| j.file == joined[i].file) {
+        *counts.entry(sheets(j)).or_default() += 1;
+    }
+    let usual = counts
+        .iter()
+        .max_by_key(|(n, count)| (**count * **n, **n))
+        .map_or(1, |(n, _)| *n);
+    usual >= 2 && sheets(&joined[i]) < usual
 }
 
 /// Whether copy `a`'s student (assigned, or its best candidate) is also among copy
@@ -490,5 +513,26 @@ mod tests {
         assert_eq!(out[0].student_id, None);
         assert_eq!(out[1].student_id.as_deref(), Some("hedi"));
         assert!(!flagged(&out[1]));
+    }
+
+    #[test]
+    fn two_short_neighbours_in_a_file_of_two_sheet_copies_hold_the_later() {
+        let out = identify(
+            vec![
+                sheet("GIRARD", "Lucas", Some("2008-05-21"), 90.0),
+                sheet("GIRARD", "Lucas", None, 90.0),
+                sheet("BEN JEMAA", "Inès", Some("2009-07-14"), 90.0),
+                sheet("BEN JEMAA", "Inès", None, 90.0),
+                sheet("ROUX", "Youcef", None, 90.0),
+                sheet("BEN SALAH", "Aziz", Some("2008-11-30"), 90.0),
+            ],
+            &roster(),
+        );
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0].student_id.as_deref(), Some("lucas"));
+        assert_eq!(out[1].student_id.as_deref(), Some("ines"));
+        assert_eq!(out[2].student_id, None);
+        assert_eq!(out[3].student_id, None);
+        assert!(flagged(&out[3]));
     }
 }
