@@ -93,13 +93,25 @@ fn read_handwriting(crop: &[u8], roster: &[Student]) -> Vec<HeaderFields> {
     reads
 }
 
-/// Whether two consecutive sheets' headers name the same pupil: the two reads spell
-/// nearly the same name (and do not disagree on the birth date), or both reads point to
-/// the same student of the roster by a close last name.
+/// Whether two consecutive sheets' headers name the same pupil: both pass the gates on
+/// their own for the same student (apart, each would hold the other back), or, their
+/// birth dates not disagreeing, the two reads spell nearly the same name or both point
+/// to the same student of the roster by a close last name. Dates disagree only when
+/// each sheet's is some pupil's of the class, and not the same: a date nobody has is a
+/// misreading, and a header read several ways often yields one.
 pub fn same_writer(a: &[HeaderFields], b: &[HeaderFields], roster: &[Student]) -> bool {
     let (Some(pa), Some(pb)) = (a.first(), b.first()) else {
         return false;
     };
+    let gated = |r: &[HeaderFields]| {
+        let cands = candidates(r, roster);
+        matcher::gate(&cands, roster)
+            .ok()
+            .and_then(|()| cands.first().map(|c| c.student_id.clone()))
+    };
+    if matches!((gated(a), gated(b)), (Some(x), Some(y)) if x == y) {
+        return true;
+    }
     let sim = |x: &Option<String>, y: &Option<String>| match (x, y) {
         (Some(x), Some(y)) => {
             let (x, y) = (letters(x), letters(y));
@@ -114,6 +126,7 @@ pub fn same_writer(a: &[HeaderFields], b: &[HeaderFields], roster: &[Student]) -
     let dates = |r: &[HeaderFields]| -> Vec<String> {
         r.iter()
             .flat_map(|f| f.birth_dates.iter().cloned())
+            .filter(|d| roster.iter().any(|s| s.birth_date.as_ref() == Some(d)))
             .collect()
     };
     let (da, db) = (dates(a), dates(b));
@@ -534,5 +547,39 @@ mod tests {
         assert_eq!(out[2].student_id, None);
         assert_eq!(out[3].student_id, None);
         assert!(flagged(&out[3]));
+    }
+
+    #[test]
+    fn sheets_join_when_both_pass_the_gates_for_one_student() {
+        let out = identify(
+            vec![
+                sheet("GIRARD", "Lucas", Some("2008-05-21"), 90.0),
+                sheet("GIKAKD", "Lucas", Some("2008-05-21"), 90.0),
+            ],
+            &roster(),
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].student_id.as_deref(), Some("lucas"));
+    }
+
+    #[test]
+    fn a_misread_date_nobody_has_does_not_keep_sheets_apart() {
+        let out = identify(
+            vec![
+                sheet("GIRARD", "Lucas", Some("2008-05-21"), 90.0),
+                sheet("GIRARD", "Lucas", Some("2008-06-21"), 90.0),
+            ],
+            &roster(),
+        );
+        assert_eq!(out.len(), 1);
+        // A date that is another pupil's does.
+        let out = identify(
+            vec![
+                sheet("GIRARD", "Lucas", Some("2008-05-21"), 90.0),
+                sheet("GIRARD", "Lucas", Some("2009-07-14"), 90.0),
+            ],
+            &roster(),
+        );
+        assert_eq!(out.len(), 2);
     }
 }
