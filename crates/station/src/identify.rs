@@ -274,6 +274,7 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
     // later sheet must never be graded as a whole copy); the earlier keeps what the
     // gates gave it, since the one-to-one assignment already keeps its student from
     // the later one.
+    let short = short_copies(&joined);
     for i in 1..joined.len() {
         let same_file = joined[i - 1].file == joined[i].file
             && joined[i].qr.is_none()
@@ -288,7 +289,7 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
                 None,
                 "this copy and the one before it both look like the same student's: one copy of two sheets?".into(),
             );
-        } else if same_file && short(&joined, i - 1) && short(&joined, i) {
+        } else if same_file && short[i - 1] && short[i] {
             assigned[i] = None;
             joined[i].copy.flag(
                 FlagKind::SameStudentAsPrevious,
@@ -327,20 +328,30 @@ pub fn identify(copies: Vec<Found>, roster: &[Student]) -> Vec<Identified> {
         .collect()
 }
 
-/// Whether copy `i` has fewer sheets than the copies holding most sheets of its file,
-/// when those have several: two such neighbours are likely one copy whose headers could
-/// not be tied. (Counted by sheets, not copies: each such split makes two short copies.)
-fn short(joined: &[Joined], i: usize) -> bool {
+/// Per copy, whether it has fewer sheets than the copies holding most sheets of its
+/// file, when those have several: two such neighbours are likely one copy whose
+/// headers could not be tied. (Counted by sheets, not copies: each such split makes two
+/// short copies.)
+fn short_copies(joined: &[Joined]) -> Vec<bool> {
     let sheets = |j: &Joined| j.copy.header_scans.len();
-    let mut counts = std::collections::BTreeMap::<usize, usize>::new();
-    for j in joined.iter().filter(|j| j.file == joined[i].file) {
-        *counts.entry(sheets(j)).or_default() += 1;
+    let mut counts = std::collections::BTreeMap::<(usize, usize), usize>::new();
+    for j in joined {
+        *counts.entry((j.file, sheets(j))).or_default() += 1;
     }
-    let usual = counts
+    let mut usual = std::collections::BTreeMap::<usize, (usize, usize)>::new();
+    for (&(file, n), &count) in &counts {
+        let best = usual.entry(file).or_insert((0, 1));
+        if (count * n, n) > (best.0, best.1) {
+            *best = (count * n, n);
+        }
+    }
+    joined
         .iter()
-        .max_by_key(|(n, count)| (**count * **n, **n))
-        .map_or(1, |(n, _)| *n);
-    usual >= 2 && sheets(&joined[i]) < usual
+        .map(|j| {
+            let n = usual.get(&j.file).map_or(1, |u| u.1);
+            n >= 2 && sheets(j) < n
+        })
+        .collect()
 }
 
 /// Whether copy `a`'s student (assigned, or its best candidate) is also among copy
