@@ -4,30 +4,28 @@
 //!
 //! `cargo run --release -p korrigo-identify --example read_headers -- CROP.jpg...`
 
-use korrigo_identify::header::{read_with, Prep};
+use korrigo_identify::header::{decode, read, Prep};
 
 fn main() {
     korrigo_identify::ocr::ensure_single_threaded();
     for path in std::env::args().skip(1) {
-        let Ok(bytes) = std::fs::read(&path) else {
-            println!(
-                "{}",
-                serde_json::json!({ "file": path, "error": "unreadable" })
-            );
-            continue;
+        let crop = std::fs::read(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| decode(&bytes).map_err(|e| e.to_string()));
+        let crop = match crop {
+            Ok(crop) => crop,
+            Err(e) => {
+                println!("{}", serde_json::json!({ "file": path, "error": e }));
+                continue;
+            }
         };
-        let reads: Vec<_> = [
-            Prep::Binarised,
-            Prep::Thickened,
-            Prep::Closed,
-            Prep::Enlarged,
-        ]
-        .into_iter()
-        .map(|prep| {
-            let fields = read_with(&bytes, 150, prep).map_err(|e| e.to_string());
-            serde_json::json!({ "prep": format!("{prep:?}"), "read": fields.ok() })
-        })
-        .collect();
+        let reads: Vec<_> = Prep::ALL
+            .into_iter()
+            .map(|prep| {
+                let fields = read(&crop, 150, prep).map_err(|e| e.to_string());
+                serde_json::json!({ "prep": format!("{prep:?}"), "read": fields.ok() })
+            })
+            .collect();
         println!("{}", serde_json::json!({ "file": path, "reads": reads }));
     }
 }

@@ -55,33 +55,35 @@ impl Prep {
     ];
 }
 
-/// Reads a header crop (encoded image bytes, at `crop_dpi`).
-pub fn read(crop: &[u8], crop_dpi: u32) -> Result<HeaderFields> {
-    read_with(crop, crop_dpi, Prep::Binarised)
+/// Decodes a header crop (encoded image bytes) once, for reading it under every
+/// preparation.
+pub fn decode(crop: &[u8]) -> Result<GrayImage> {
+    Ok(image::load_from_memory(crop)
+        .map_err(|e| Error::corrupt_input(format!("a header crop cannot be decoded: {e}")))?
+        .to_luma8())
 }
 
-/// Reads a header crop after the given preparation.
-pub fn read_with(crop: &[u8], crop_dpi: u32, prep: Prep) -> Result<HeaderFields> {
-    let crop = image::load_from_memory(crop)
-        .map_err(|e| Error::corrupt_input(format!("a header crop cannot be decoded: {e}")))?
-        .to_luma8();
+/// Reads a decoded header crop (at `crop_dpi`) after the given preparation.
+pub fn read(crop: &GrayImage, crop_dpi: u32, prep: Prep) -> Result<HeaderFields> {
     let dpi = if prep == Prep::Enlarged {
         OCR_DPI * 2
     } else {
         OCR_DPI
     };
     let scale = (dpi as f32 / crop_dpi as f32).max(1.0);
+    let resized;
     let img = if scale > 1.01 {
-        imageops::resize(
-            &crop,
+        resized = imageops::resize(
+            crop,
             (crop.width() as f32 * scale) as u32,
             (crop.height() as f32 * scale) as u32,
             imageops::FilterType::CatmullRom,
-        )
+        );
+        &resized
     } else {
         crop
     };
-    let img = without_rules(&img);
+    let img = without_rules(img);
     // Measured on 930 generated copies: binarising first gave +3 points of automatic
     // identification, no wrong one, and faster reading.
     let img = binarise(&img);

@@ -136,9 +136,6 @@ pub fn gate(cands: &[Candidate], roster: &[Student]) -> Result<(), Hold> {
     if best.last_name < MIN_LAST {
         return Err(Hold::LastName);
     }
-    let apart = |c: &Candidate| {
-        (best.last_name - c.last_name).max(best.first_name - c.first_name) >= NAME_ONLY_APART
-    };
     if best.birth_date {
         if best.score - second.map_or(0.0, |c| c.score) < MIN_MARGIN {
             return Err(Hold::Margin);
@@ -151,7 +148,7 @@ pub fn gate(cands: &[Candidate], roster: &[Student]) -> Result<(), Hold> {
         let look_alike = cands.iter().skip(1).any(|c| {
             born.get(c.student_id.as_str())
                 .is_some_and(|d| one_digit_apart(d, date))
-                && !apart(c)
+                && !apart(best, c)
         });
         return if look_alike {
             Err(Hold::BirthDate)
@@ -163,11 +160,17 @@ pub fn gate(cands: &[Candidate], roster: &[Student]) -> Result<(), Hold> {
     let clear = best.last_name >= NAME_ONLY_LAST
         && best.first_name >= NAME_ONLY_FIRST
         && best.last_name + best.first_name >= NAME_ONLY_SUM
-        && cands.iter().skip(1).all(apart);
+        && cands.iter().skip(1).all(|c| apart(best, c));
     if contradicted || !clear {
         return Err(Hold::BirthDate);
     }
     Ok(())
+}
+
+/// Whether `other` is at least `NAME_ONLY_APART` further than `best` from the reading
+/// on the last name or on the first name.
+pub fn apart(best: &Candidate, other: &Candidate) -> bool {
+    (best.last_name - other.last_name).max(best.first_name - other.first_name) >= NAME_ONLY_APART
 }
 
 /// Two dates written alike but for one character.

@@ -81,9 +81,12 @@ pub fn read_headers(
 /// so far pass the gates on their own or every preparation was tried: a clear
 /// handwriting is read once, a hard one up to `Prep::ALL.len()` times.
 fn read_handwriting(crop: &[u8], roster: &[Student]) -> Vec<HeaderFields> {
+    let Ok(crop) = header::decode(crop) else {
+        return Vec::new();
+    };
     let mut reads = Vec::new();
     for prep in Prep::ALL {
-        if let Ok(read) = header::read_with(crop, HEADER_DPI as u32, prep) {
+        if let Ok(read) = header::read(&crop, HEADER_DPI as u32, prep) {
             reads.push(read);
         }
         if matcher::gate(&candidates(&reads, roster), roster).is_ok() {
@@ -103,13 +106,13 @@ pub fn same_writer(a: &[HeaderFields], b: &[HeaderFields], roster: &[Student]) -
     let (Some(pa), Some(pb)) = (a.first(), b.first()) else {
         return false;
     };
-    let gated = |r: &[HeaderFields]| {
-        let cands = candidates(r, roster);
-        matcher::gate(&cands, roster)
+    let (ca, cb) = (candidates(a, roster), candidates(b, roster));
+    let gated = |cands: &[matcher::Candidate]| {
+        matcher::gate(cands, roster)
             .ok()
             .and_then(|()| cands.first().map(|c| c.student_id.clone()))
     };
-    if matches!((gated(a), gated(b)), (Some(x), Some(y)) if x == y) {
+    if matches!((gated(&ca), gated(&cb)), (Some(x), Some(y)) if x == y) {
         return true;
     }
     let sim = |x: &Option<String>, y: &Option<String>| match (x, y) {
@@ -148,7 +151,7 @@ pub fn same_writer(a: &[HeaderFields], b: &[HeaderFields], roster: &[Student]) -
             return true;
         }
     }
-    matches!((points_to(a, roster), points_to(b, roster)), (Some(x), Some(y)) if x == y)
+    matches!((points_to(&ca), points_to(&cb)), (Some(x), Some(y)) if x == y)
 }
 
 /// How alike two reads of one pupil's name must be (Jaro-Winkler on letters).
@@ -160,8 +163,8 @@ const SAME_MEAN: f64 = 0.88;
 const SAME_ROSTER_LAST: f64 = 0.85;
 const SAME_ROSTER_FIRST: f64 = 0.60;
 const SAME_ROSTER_MARGIN: f64 = 0.10;
-/// Score from which a candidate shared by two neighbouring copies holds both back, and
-/// how far down the other's candidates to look.
+/// Score from which a candidate shared by two neighbouring copies holds the later one
+/// back, and how far down the other's candidates to look.
 const HOLD_MIN_SCORE: f64 = 0.25;
 /// How closely one field of a neighbour's read must fit that student to hold it.
 const HOLD_FIT: f64 = 0.80;
@@ -188,17 +191,13 @@ struct Joined {
     header_crop: Option<Vec<u8>>,
 }
 
-/// The roster student a sheet's readings clearly point to: close last name and first
+/// The roster student a sheet's candidates clearly point to: close last name and first
 /// name, and a clear lead over the next student or a name apart from every other
-/// pupil's (as the gates' `NAME_ONLY_APART`), for joining sheets on it.
-fn points_to(reads: &[HeaderFields], roster: &[Student]) -> Option<String> {
-    let cands = candidates(reads, roster);
+/// pupil's (as in the gates), for joining sheets on it.
+fn points_to(cands: &[matcher::Candidate]) -> Option<String> {
     let (best, others) = cands.split_first()?;
     let lead = best.score - others.first().map_or(0.0, |c| c.score);
-    let apart = others.iter().all(|c| {
-        (best.last_name - c.last_name).max(best.first_name - c.first_name)
-            >= matcher::NAME_ONLY_APART
-    });
+    let apart = others.iter().all(|c| matcher::apart(best, c));
     (best.last_name >= SAME_ROSTER_LAST
         && best.first_name >= SAME_ROSTER_FIRST
         && (lead >= SAME_ROSTER_MARGIN || apart))
@@ -215,7 +214,7 @@ fn continues(last: &Joined, found: &Found, qr: &Option<String>, roster: &[Studen
         (Some(a), Some(b)) => a == b,
         (_, Some(_)) => false,
         _ if read.is_empty() => false,
-        (Some(a), None) => points_to(read, roster).as_ref() == Some(a),
+        (Some(a), None) => points_to(&candidates(read, roster)).as_ref() == Some(a),
         (None, None) => last
             .reads
             .last()
