@@ -1,8 +1,9 @@
 //! Sync throughput on loopback against a real PostgreSQL (`KORRIGO_TEST_PG`), with the
 //! `korrigo-server` binary in a process of its own and this one as the load generator:
 //! one station pushing 10,000 score changes, then 50 stations at once each pushing and
-//! pulling in turns, back to back and then once a second each, with the latency of
-//! every request. Prints the figures.
+//! pulling in turns: back to back, then once a second each (spread over the second),
+//! then once a second all at the same instant, with the latency of every request.
+//! Prints the figures.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -12,7 +13,7 @@ mod process;
 
 use common::*;
 use korrigo_core::sync::ServerRole;
-use process::spawn_process_with;
+use process::spawn_process;
 use std::time::{Duration, Instant};
 
 const SCORES: i64 = 10_000;
@@ -21,6 +22,13 @@ const ROUNDS: usize = 20;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// What the load generator reads of a pulled page: the stations it stands for keep
+/// nothing, so it spends no time building the entities.
+#[derive(serde::Deserialize)]
+struct Page {
+    next: i64,
 }
 
 /// One load-generating station and where it stands.
@@ -66,13 +74,20 @@ impl Latencies {
     }
 }
 
-/// Every station syncs `ROUNDS` times at once, each round `pace` after the last (or
-/// at once); each station starts at a random point of its first `pace`.
-async fn load(
-    url: &str,
-    stations: Vec<Station>,
-    pace: Option<Duration>,
-) -> (Vec<Station>, Latencies) {
+/// When the stations sync.
+#[derive(Clone, Copy)]
+enum Pace {
+    /// Each again as soon as its last sync ended.
+    BackToBack,
+    /// Each once a second, the stations spread over the second.
+    Spread,
+    /// All at once, once a second.
+    Together,
+}
+
+/// Every station syncs `ROUNDS` times, as `pace` says.
+async fn load(url: &str, stations: Vec<Station>, pace: Pace) -> (Vec<Station>, Latencies) {
+    let second = Duration::from_secs(1);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, mut st) in stations.into_iter().enumerate() {
@@ -92,14 +107,14 @@ async fn load(
                 ));
                 st.seq = 2;
             }
-            let mut next = Instant::now();
-            if let Some(p) = pace {
-                next += p.mul_f64((i as f64 * 0.618_034) % 1.0);
+            let mut next = started;
+            if let Pace::Spread = pace {
+                next += second.mul_f64((i as f64 * 0.618_034) % 1.0);
             }
             for round in 0..ROUNDS {
-                if let Some(p) = pace {
+                if !matches!(pace, Pace::BackToBack) {
                     tokio::time::sleep_until(next.into()).await;
-                    next += p;
+                    next += second;
                 }
                 for k in 0..5 {
                     let node = if k % 2 == 0 { "q1" } else { "q2" };
@@ -123,7 +138,7 @@ async fn load(
                 out.push.push(t.elapsed().as_secs_f64() * 1000.0);
                 pending = Vec::new();
                 let t = Instant::now();
-                let page: serde_json::Value = http
+                let page: Page = http
                     .get(format!(
                         "{url}/api/v1/sync/pull?since={}&limit=500",
                         st.since
@@ -136,7 +151,7 @@ async fn load(
                     .await
                     .unwrap();
                 out.pull.push(t.elapsed().as_secs_f64() * 1000.0);
-                st.since = page["next"].as_i64().unwrap();
+                st.since = page.next;
             }
             (st, out)
         }));
@@ -157,8 +172,7 @@ async fn load(
 async fn main() {
     let db = TestDb::new().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut server =
-        spawn_process_with(&db, dir.path(), &[("KORRIGO_SERVER_POOL_SIZE", "32")]).await;
+    let mut server = spawn_process(&db, dir.path()).await;
     add_account(&db, "root", ServerRole::Admin).await;
     let admin = login(&server, "root", Some("st-admin")).await.token;
     let copies: Vec<String> = (0..=STATIONS).map(|i| format!("c{i}")).collect();
@@ -192,7 +206,8 @@ async fn main() {
 
     // 50 stations at once: each takes its copy, then pushes 5 changes and pulls, 20
     // times: first back to back (the server saturated), then once a second each, which
-    // is still thirty times the background loop's pace.
+    // is still thirty times the background loop's pace, spread over the second and then
+    // all 50 at the same instant.
     let mut stations = Vec::new();
     for i in 1..=STATIONS {
         let user = format!("t{i}");
@@ -207,11 +222,14 @@ async fn main() {
             since: 0,
         });
     }
+    println!("load: {STATIONS} stations signed in");
     let url = server.url("");
-    let (stations, saturated) = load(&url, stations, None).await;
+    let (stations, saturated) = load(&url, stations, Pace::BackToBack).await;
     saturated.print("back to back");
-    let (_, paced) = load(&url, stations, Some(Duration::from_secs(1))).await;
-    paced.print("once a second each");
+    let (stations, spread) = load(&url, stations, Pace::Spread).await;
+    spread.print("once a second each, spread over the second");
+    let (_, together) = load(&url, stations, Pace::Together).await;
+    together.print("once a second, all at the same instant");
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     db.drop_now().await;

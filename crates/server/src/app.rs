@@ -13,7 +13,7 @@ use axum::Router;
 use deadpool_postgres::Pool;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 #[derive(Debug)]
@@ -23,12 +23,15 @@ pub struct AppState {
     pub epoch: RwLock<String>,
     pub limiter: Limiter,
     pub metrics: Metrics,
+    pub callers: crate::auth::Callers,
     /// A password hash checked for logins that name no account, so that they take as
     /// long as the others.
     pub dummy_hash: String,
     /// The highest version written to the high-water mark.
     pub marked: AtomicI64,
-    pub marking: Mutex<()>,
+    /// The highest version a writer asked the mark to reach.
+    pub wanted: AtomicI64,
+    pub marking: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -36,23 +39,25 @@ impl AppState {
         self.epoch.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Records `version` in the high-water mark if it is above what the mark says.
-    /// Writers take turns (they share the file's temporary path); one that finds a
-    /// higher version already written has nothing to do.
-    pub fn mark(&self, version: i64) {
+    /// Records `version` in the high-water mark if it is above what the mark says,
+    /// before the caller answers. Writers take turns (they share the file's temporary
+    /// path), and each writes the highest version asked so far: the writers that were
+    /// waiting meanwhile then find theirs written, and the file is written once for all.
+    pub async fn mark(&self, version: i64) {
         if self.marked.load(Ordering::SeqCst) >= version {
             return;
         }
-        let _turn = self.marking.lock().unwrap_or_else(|p| p.into_inner());
+        self.wanted.fetch_max(version, Ordering::SeqCst);
+        let _turn = self.marking.lock().await;
         if self.marked.load(Ordering::SeqCst) >= version {
             return;
         }
         let mark = epoch::HighWater {
             epoch: self.epoch(),
-            version,
+            version: self.wanted.load(Ordering::SeqCst),
         };
         match epoch::write_mark(&self.config.data_dir, &mark) {
-            Ok(()) => self.marked.store(version, Ordering::SeqCst),
+            Ok(()) => self.marked.store(mark.version, Ordering::SeqCst),
             Err(e) => tracing::error!(error = %e, "cannot write the high-water mark"),
         }
     }
@@ -138,9 +143,11 @@ impl Server {
                 epoch: RwLock::new(epoch),
                 limiter: Limiter::for_logins(),
                 metrics: Metrics::default(),
+                callers: crate::auth::Callers::default(),
                 dummy_hash,
                 marked: AtomicI64::new(version),
-                marking: Mutex::new(()),
+                wanted: AtomicI64::new(version),
+                marking: tokio::sync::Mutex::new(()),
             }),
             listener,
         })

@@ -1,6 +1,12 @@
 //! Passwords (argon2id, PHC strings), bearer tokens (random, kept hashed) and the
 //! `Caller` every protected endpoint extracts: who calls, with which role, for which
 //! station. Hashing runs on the blocking pool: it is slow on purpose.
+//!
+//! A token looked up in PostgreSQL is remembered for `CALLER_TTL` at most, and never
+//! past its expiry: a syncing station sends requests back to back, and the lookup would
+//! otherwise be one more round trip to the database for each. Logging out forgets the
+//! token at once; a token revoked or an account disabled in the database by other means
+//! stops working within `CALLER_TTL`.
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -14,7 +20,51 @@ use axum::http::HeaderMap;
 use korrigo_core::sync::ServerRole;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a looked-up token is trusted without asking PostgreSQL again.
+pub const CALLER_TTL: Duration = Duration::from_secs(5);
+
+/// Beyond this many remembered tokens, the expired ones are dropped.
+const CALLERS_KEPT: usize = 10_000;
+
+/// Callers recently looked up, by token hash, with the instant they stop being trusted.
+#[derive(Debug, Default)]
+pub struct Callers {
+    known: Mutex<HashMap<String, (Caller, Instant)>>,
+}
+
+impl Callers {
+    fn get(&self, hash: &str) -> Option<Caller> {
+        let known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        known
+            .get(hash)
+            .filter(|(_, until)| Instant::now() < *until)
+            .map(|(caller, _)| caller.clone())
+    }
+
+    fn remember(&self, caller: &Caller, token_left: Duration) {
+        let now = Instant::now();
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if known.len() >= CALLERS_KEPT {
+            known.retain(|_, (_, until)| now < *until);
+        }
+        known.insert(
+            caller.token_hash.clone(),
+            (caller.clone(), now + token_left.min(CALLER_TTL)),
+        );
+    }
+
+    /// Stops trusting a token at once (logout).
+    pub fn forget(&self, hash: &str) {
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(hash);
+    }
+}
 
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || {
@@ -99,22 +149,35 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         let token = bearer(&parts.headers)
             .ok_or_else(|| ApiError::unauthorized("sign in first: no bearer token was sent"))?;
         let hash = token_hash(token);
+        if let Some(caller) = state.callers.get(&hash) {
+            return Ok(caller);
+        }
         let client = state.pool.get().await?;
-        let row = prepared::opt(&client, "SELECT a.id, a.login, a.role, t.station_id FROM access_token t \
-                 JOIN account a ON a.id = t.account_id \
-                 WHERE t.token_hash = $1 AND NOT t.revoked AND t.expires_at > now() AND NOT a.disabled",
-                &[&hash],
-            )
-            .await?
-            .ok_or_else(|| ApiError::unauthorized("the token is unknown, expired or revoked: sign in again"))?;
+        let row = prepared::opt(
+            &client,
+            "SELECT a.id, a.login, a.role, t.station_id, \
+                    EXTRACT(EPOCH FROM t.expires_at - now())::float8 FROM access_token t \
+             JOIN account a ON a.id = t.account_id \
+             WHERE t.token_hash = $1 AND NOT t.revoked AND t.expires_at > now() AND NOT a.disabled",
+            &[&hash],
+        )
+        .await?
+        .ok_or_else(|| {
+            ApiError::unauthorized("the token is unknown, expired or revoked: sign in again")
+        })?;
         let role: String = row.get(2);
-        Ok(Caller {
+        let caller = Caller {
             account_id: row.get(0),
             login: row.get(1),
             role: ServerRole::parse(&role)
                 .ok_or_else(|| ApiError::internal(format!("stored role '{role}' is unknown")))?,
             station_id: row.get(3),
             token_hash: hash,
-        })
+        };
+        let left: f64 = row.get(4);
+        state
+            .callers
+            .remember(&caller, Duration::from_secs_f64(left.max(0.0)));
+        Ok(caller)
     }
 }

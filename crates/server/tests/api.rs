@@ -226,6 +226,30 @@ async fn tokens_identify_the_caller_until_logout() {
 }
 
 #[tokio::test]
+async fn an_account_disabled_in_the_database_loses_its_token_within_the_trust_period() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(config(&db, dir.path())).await;
+    add_account(&db, "prof", ServerRole::Teacher).await;
+    let l = login(&server, "prof", Some("station-a")).await;
+    assert_eq!(get(&server, &l.token, "/api/v1/me").await.0, 200);
+    db.client()
+        .await
+        .execute(
+            "UPDATE account SET disabled = TRUE WHERE login = 'prof'",
+            &[],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(korrigo_server::auth::CALLER_TTL + std::time::Duration::from_millis(200))
+        .await;
+    let (status, err) = get(&server, &l.token, "/api/v1/me").await;
+    assert_eq!((status, err["code"].as_str()), (401, Some("unauthorized")));
+    server.stop().await;
+    db.drop_now().await;
+}
+
+#[tokio::test]
 async fn each_role_reaches_only_what_it_may() {
     let db = TestDb::new().await;
     let dir = tempfile::tempdir().unwrap();

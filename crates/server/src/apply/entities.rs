@@ -3,7 +3,7 @@
 //! writes. Versions of one transaction are above those of every transaction that got its
 //! id before it, so a pull that reads only below the oldest running transaction
 //! (`horizon`) never sees a version appear behind it later. Writers of the same copy or
-//! exam are serialized by the scope locks their run takes first (`lock_scopes`).
+//! exam are serialized by the scope locks their run takes first (`Scopes::lock`).
 
 use super::db::Db;
 use korrigo_core::sync::{Entity, EntityKind};

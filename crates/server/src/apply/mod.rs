@@ -22,7 +22,7 @@ pub use entities::{
     COLUMNS as ENTITY_COLUMNS, HORIZON,
 };
 pub use leases::force as force_release;
-pub use scopes::{lock as lock_scopes, lock_copy, lock_exam};
+pub use scopes::{lock_copy, lock_exam, Scopes};
 
 use korrigo_core::error::ErrorCode;
 use korrigo_core::sync::{Entity, Mutation, ServerRole};

@@ -69,71 +69,105 @@ fn key(kind: &str, id: &str) -> i64 {
     i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
-/// Takes the locks of every mutation of `run`, in one statement; returns the copies
-/// the run grades or leases.
-pub async fn lock(tx: &Tx<'_>, run: &[Mutation]) -> Result<Vec<String>, tokio_postgres::Error> {
-    let mut graded = BTreeSet::new();
-    let mut exams = BTreeSet::new();
-    let mut unknown = BTreeSet::new();
-    for m in run {
-        if let Some(copy) = copy_of(m) {
-            graded.insert(copy.to_owned());
-        } else {
-            structure_of(m, &mut exams, &mut unknown);
-        }
-    }
-    let copies = graded.iter().cloned().collect();
-    lock_sets(tx, graded, exams, unknown).await?;
-    Ok(copies)
+/// What a run locks: the copies it grades or leases, the exams it changes in
+/// structure, and the copies whose exam it changes.
+#[derive(Debug, Default)]
+pub struct Scopes {
+    pub graded: BTreeSet<String>,
+    exams: BTreeSet<String>,
+    unknown: BTreeSet<String>,
 }
 
-/// Locks the copies that are graded (exclusive, their exams shared), the exams changed
-/// in structure and the exams of the copies in `unknown` (exclusive).
-async fn lock_sets(
-    tx: &Tx<'_>,
-    graded: BTreeSet<String>,
-    mut exams: BTreeSet<String>,
-    unknown: BTreeSet<String>,
-) -> Result<(), tokio_postgres::Error> {
-    if graded.is_empty() && exams.is_empty() && unknown.is_empty() {
-        return Ok(());
-    }
-    // The exam of a copy never changes, so it can be read before the locks.
-    let asked: Vec<&str> = graded.iter().chain(&unknown).map(String::as_str).collect();
-    let exam_of: BTreeMap<String, String> = crate::prepared::all(
-        tx,
-        "SELECT key, exam_id FROM entity WHERE kind = 'copy' AND key = ANY($1)",
-        &[&asked],
-    )
-    .await?
-    .into_iter()
-    .map(|r| (r.get(0), r.get(1)))
-    .collect();
-    exams.extend(unknown.iter().filter_map(|c| exam_of.get(c).cloned()));
-    let mut locks: BTreeMap<i64, bool> = BTreeMap::new();
-    for exam in &exams {
-        locks.insert(key("exam", exam), true);
-    }
-    for copy in &graded {
-        locks.insert(key("copy", copy), true);
-        if let Some(exam) = exam_of.get(copy) {
-            locks.entry(key("exam", exam)).or_insert(false);
+impl Scopes {
+    pub fn of(run: &[Mutation]) -> Scopes {
+        let mut scopes = Scopes::default();
+        for m in run {
+            if let Some(copy) = copy_of(m) {
+                scopes.graded.insert(copy.to_owned());
+            } else {
+                structure_of(m, &mut scopes.exams, &mut scopes.unknown);
+            }
         }
+        scopes
     }
-    let keys: Vec<i64> = locks.keys().copied().collect();
-    let exclusive: Vec<bool> = locks.values().copied().collect();
-    crate::prepared::exec(tx, "SELECT lock_scopes($1, $2)", &[&keys, &exclusive]).await?;
-    Ok(())
+
+    /// The exams of the copies named, in one statement. The exam of a copy never
+    /// changes, so it can be read before the locks (and alongside other statements).
+    pub async fn exams(
+        &self,
+        tx: &Tx<'_>,
+    ) -> Result<BTreeMap<String, String>, tokio_postgres::Error> {
+        let asked: Vec<&str> = self
+            .graded
+            .iter()
+            .chain(&self.unknown)
+            .map(String::as_str)
+            .collect();
+        if asked.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        Ok(crate::prepared::all(
+            tx,
+            "SELECT key, exam_id FROM entity WHERE kind = 'copy' AND key = ANY($1)",
+            &[&asked],
+        )
+        .await?
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+    }
+
+    /// Takes every lock, in one statement and in key order: graded copies exclusive
+    /// with their exams shared, the exams changed in structure and the exams of the
+    /// copies in `unknown` exclusive.
+    pub async fn lock(
+        &self,
+        tx: &Tx<'_>,
+        exam_of: &BTreeMap<String, String>,
+    ) -> Result<(), tokio_postgres::Error> {
+        let mut locks: BTreeMap<i64, bool> = BTreeMap::new();
+        let changed = self
+            .exams
+            .iter()
+            .chain(self.unknown.iter().filter_map(|c| exam_of.get(c)));
+        for exam in changed {
+            locks.insert(key("exam", exam), true);
+        }
+        for copy in &self.graded {
+            locks.insert(key("copy", copy), true);
+            if let Some(exam) = exam_of.get(copy) {
+                locks.entry(key("exam", exam)).or_insert(false);
+            }
+        }
+        if locks.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<i64> = locks.keys().copied().collect();
+        let exclusive: Vec<bool> = locks.values().copied().collect();
+        crate::prepared::exec(tx, "SELECT lock_scopes($1, $2)", &[&keys, &exclusive]).await?;
+        Ok(())
+    }
+
+    async fn lock_alone(&self, tx: &Tx<'_>) -> Result<(), tokio_postgres::Error> {
+        let exam_of = self.exams(tx).await?;
+        self.lock(tx, &exam_of).await
+    }
 }
 
 /// The locks of one copy outside a push (an administrator's force-release).
 pub async fn lock_copy(tx: &Tx<'_>, copy_id: &str) -> Result<(), tokio_postgres::Error> {
-    let graded = BTreeSet::from([copy_id.to_owned()]);
-    lock_sets(tx, graded, BTreeSet::new(), BTreeSet::new()).await
+    let scopes = Scopes {
+        graded: BTreeSet::from([copy_id.to_owned()]),
+        ..Scopes::default()
+    };
+    scopes.lock_alone(tx).await
 }
 
 /// The exclusive lock of one exam outside a push (releasing its results).
 pub async fn lock_exam(tx: &Tx<'_>, exam_id: &str) -> Result<(), tokio_postgres::Error> {
-    let exams = BTreeSet::from([exam_id.to_owned()]);
-    lock_sets(tx, BTreeSet::new(), exams, BTreeSet::new()).await
+    let scopes = Scopes {
+        exams: BTreeSet::from([exam_id.to_owned()]),
+        ..Scopes::default()
+    };
+    scopes.lock_alone(tx).await
 }

@@ -95,7 +95,7 @@ pub async fn force_release(
     };
     tx.commit().await?;
     if let Some(v) = entities.iter().map(|e| e.version).max() {
-        state.mark(v);
+        state.mark(v).await;
     }
     Ok(Json(json!({ "copy_id": copy_id, "entities": entities })))
 }
@@ -130,7 +130,7 @@ pub async fn release_exam(
     )
     .await?;
     tx.commit().await?;
-    state.mark(entity.version);
+    state.mark(entity.version).await;
     Ok(Json(
         json!({ "exam_id": exam_id, "version": entity.version }),
     ))

@@ -125,6 +125,7 @@ pub async fn logout(State(state): State<Arc<AppState>>, caller: Caller) -> ApiRe
             &[&caller.token_hash],
         )
         .await?;
+    state.callers.forget(&caller.token_hash);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -11,7 +11,7 @@
 //! horizon (see `apply::HORIZON`), so that no version can appear behind a cursor.
 
 use crate::app::AppState;
-use crate::apply::{self, put_entity, row_to_entity, Cache, Ctx, Db, Decision};
+use crate::apply::{self, put_entity, Cache, Ctx, Db, Decision};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::prepared;
@@ -20,15 +20,17 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use korrigo_core::sync::{
-    ConflictState, Entity, EntityKind, Mutation, Outcome, OutcomeStatus, PullResponse, PushRequest,
-    PushResponse, ServerRole, StationCursor, PROTOCOL_VERSION,
+    ConflictState, Entity, EntityKind, Mutation, Outcome, OutcomeStatus, PushRequest, PushResponse,
+    ServerRole, StationCursor, PROTOCOL_VERSION,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use serde_json::value::RawValue;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
+use tokio_postgres::types::ToSql;
 
 const MAX_BATCH: usize = 1000;
 
@@ -127,12 +129,14 @@ async fn stored_outcome(
     Ok(o)
 }
 
-/// Applies a run of consecutive new mutations: each in its own savepoint (a refusal
+/// Applies a run of consecutive mutations: each new one in its own savepoint (a refusal
 /// rolls back that mutation alone), committed together with their outcomes and the
 /// station's `last_seq`. The run first locks its station's row (creating it on the
 /// station's first push), then the scopes of the copies
-/// and exams it touches (`apply::lock_scopes`); runs of other copies go on meanwhile.
-/// Seqs another push of the same station applied meanwhile answer their stored outcome.
+/// and exams it touches (`apply::Scopes`); runs of other copies go on meanwhile.
+/// Seqs already applied (a retried push, or another push of the same station meanwhile)
+/// answer their stored outcome; a seq past the next one stops the run. Returns the
+/// station's last seq with the outcomes.
 async fn apply_group(
     state: &AppState,
     client: &mut deadpool_postgres::Object,
@@ -140,17 +144,37 @@ async fn apply_group(
     ip: &str,
     req: &PushRequest,
     group: &[Mutation],
-) -> ApiResult<Vec<Outcome>> {
+) -> ApiResult<(i64, Vec<Outcome>)> {
     let mut tx = client.transaction().await?;
-    let mut last: i64 = prepared::one(
-        &tx,
-        "INSERT INTO station (id, last_account) VALUES ($1, $2) \
-         ON CONFLICT (id) DO UPDATE SET last_seen = now() RETURNING last_seq",
-        &[&req.station_id, &caller.account_id],
-    )
-    .await?
-    .get(0);
-    let graded = apply::lock_scopes(&tx, group).await?;
+    let scopes = apply::Scopes::of(group);
+    let station_params: [&(dyn ToSql + Sync); 1] = [&req.station_id];
+    let (station, exam_of) = tokio::try_join!(
+        prepared::opt(
+            &tx,
+            "SELECT last_seq FROM station WHERE id = $1 FOR UPDATE",
+            &station_params,
+        ),
+        scopes.exams(&tx)
+    )?;
+    let mut last: i64 = match station {
+        Some(row) => row.get(0),
+        None => prepared::one(
+            &tx,
+            "INSERT INTO station (id, last_account) VALUES ($1, $2) \
+             ON CONFLICT (id) DO UPDATE SET last_seen = now() RETURNING last_seq",
+            &[&req.station_id, &caller.account_id],
+        )
+        .await?
+        .get(0),
+    };
+    let cache = Cache::default();
+    let graded: Vec<String> = scopes.graded.iter().cloned().collect();
+    // Pipelined: the prefetch runs once the locks are held.
+    let db = Db::new(&tx, &cache);
+    tokio::try_join!(
+        scopes.lock(&tx, &exam_of),
+        apply::prefetch_copies(&db, &graded)
+    )?;
     let ctx = Ctx {
         login: &caller.login,
         role: caller.role,
@@ -158,8 +182,6 @@ async fn apply_group(
         ip: Some(ip),
         now: OffsetDateTime::now_utc(),
     };
-    let cache = Cache::default();
-    apply::prefetch_copies(&Db::new(&tx, &cache), &graded).await?;
     let mut outcomes = Vec::with_capacity(group.len());
     let mut logged: Vec<(&Mutation, serde_json::Value)> = Vec::with_capacity(group.len());
     for m in group {
@@ -262,9 +284,9 @@ async fn apply_group(
         .flat_map(|o| o.entities.iter().map(|e| e.version))
         .max()
     {
-        state.mark(v);
+        state.mark(v).await;
     }
-    Ok(outcomes)
+    Ok((last, outcomes))
 }
 
 /// Mutations committed together (each still in its own savepoint).
@@ -296,57 +318,89 @@ pub async fn push(
     }
     let ip = client_ip(&state, peer, &headers);
     let mut client = state.pool.get().await?;
-    let last_seq: i64 = prepared::opt(
-        &client,
-        "SELECT last_seq FROM station WHERE id = $1",
-        &[&req.station_id],
-    )
-    .await?
-    .map_or(0, |r| r.get(0));
     let epoch = state.epoch();
     let mut response = PushResponse {
         server_epoch: epoch.clone(),
-        last_seq,
+        last_seq: 0,
         outcomes: Vec::new(),
         expected_seq: None,
     };
-    if req.server_epoch.as_ref().is_some_and(|e| *e != epoch) {
-        response.expected_seq = Some(last_seq + 1);
+    let stale = req.server_epoch.as_ref().is_some_and(|e| *e != epoch);
+    if stale || req.mutations.is_empty() {
+        response.last_seq = prepared::opt(
+            &client,
+            "SELECT last_seq FROM station WHERE id = $1",
+            &[&req.station_id],
+        )
+        .await?
+        .map_or(0, |r| r.get(0));
+        if stale {
+            response.expected_seq = Some(response.last_seq + 1);
+        }
         return Ok(Json(response));
     }
     let mut rest: &[Mutation] = &req.mutations;
     while let Some(m) = rest.first() {
-        if m.seq <= response.last_seq {
-            response
-                .outcomes
-                .push(stored_outcome(&client, &req.station_id, m.seq).await?);
-            rest = &rest[1..];
-            continue;
-        }
-        if m.seq != response.last_seq + 1 {
-            response.expected_seq = Some(response.last_seq + 1);
-            break;
-        }
         let run = rest
             .iter()
             .take(GROUP)
             .zip(m.seq..)
             .take_while(|(m, seq)| m.seq == *seq)
             .count();
-        let outcomes = apply_group(&state, &mut client, &caller, &ip, &req, &rest[..run]).await?;
-        if outcomes.len() < run {
-            let last = outcomes.last().map_or(response.last_seq, |o| o.seq);
-            response.outcomes.extend(outcomes);
-            response.last_seq = last;
+        let (last, outcomes) =
+            apply_group(&state, &mut client, &caller, &ip, &req, &rest[..run]).await?;
+        response.last_seq = last;
+        let whole = outcomes.len() == run;
+        response.outcomes.extend(outcomes);
+        if !whole {
             response.expected_seq = Some(last + 1);
             break;
         }
-        response.last_seq = outcomes.last().map_or(response.last_seq, |o| o.seq);
-        response.outcomes.extend(outcomes);
         rest = &rest[run..];
     }
     state.metrics.push_latency(started.elapsed().as_secs_f64());
     Ok(Json(response))
+}
+
+/// A pulled entity as `Entity` carries it on the wire, with its body passed on as
+/// PostgreSQL gives it rather than parsed and written again.
+#[derive(Debug, Serialize)]
+pub struct PulledEntity {
+    kind: EntityKind,
+    key: String,
+    exam_id: String,
+    version: i64,
+    deleted: bool,
+    station_id: Option<String>,
+    body: Box<RawValue>,
+}
+
+impl PulledEntity {
+    /// The entity whose columns (`PAGE_COLUMNS`) start at column `at` of `r`.
+    fn from_row(r: &tokio_postgres::Row, at: usize) -> ApiResult<PulledEntity> {
+        let kind: &str = r.get(at);
+        let key: String = r.get(at + 1);
+        let body = RawValue::from_string(r.get(at + 6))
+            .map_err(|e| ApiError::internal(format!("stored {kind} {key} is not JSON: {e}")))?;
+        Ok(PulledEntity {
+            kind: EntityKind::parse(kind).unwrap_or(EntityKind::Conflict),
+            key,
+            exam_id: r.get(at + 2),
+            version: r.get(at + 3),
+            deleted: r.get(at + 4),
+            station_id: r.get(at + 5),
+            body,
+        })
+    }
+}
+
+/// `PullResponse` as the server writes it.
+#[derive(Debug, Serialize)]
+pub struct PullPage {
+    server_epoch: String,
+    entities: Vec<PulledEntity>,
+    next: i64,
+    more: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -359,35 +413,34 @@ pub struct PullQuery {
 /// How long a pull waits for the writes committed before it to fall below the horizon.
 const HORIZON_WAIT: Duration = Duration::from_secs(2);
 
-/// The horizon a pull reads below (see `apply::HORIZON`), once it has passed every write
-/// committed before the pull began, so that a station that pulls right after another
-/// one pushed sees that push. A write still running keeps the horizon under it only for
-/// as long as it runs; past `HORIZON_WAIT` the pull answers what is below the horizon.
-async fn horizon_past_newest(client: &deadpool_postgres::Object, since: i64) -> ApiResult<i64> {
-    let row = prepared::one(
-        client,
-        &format!(
-            "SELECT (SELECT COALESCE(MAX(version), 0) FROM entity), ({})",
-            apply::HORIZON
-        ),
-        &[],
-    )
-    .await?;
-    let newest: i64 = row.get(0);
-    let mut horizon: i64 = row.get(1);
+const PAGE_COLUMNS: &str = "kind, key, exam_id, version, deleted, station_id, body::text";
+
+/// Waits until the horizon (see `apply::HORIZON`) passes `newest`, or `HORIZON_WAIT`
+/// passed. It keeps its connection: given back to the pool, it would queue again
+/// behind every request waiting for one, for far longer than the writes take.
+async fn wait_for_horizon(client: &deadpool_postgres::Object, newest: i64) -> ApiResult<i64> {
     let deadline = Instant::now() + HORIZON_WAIT;
-    while horizon <= newest && newest > since && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-        horizon = prepared::one(client, apply::HORIZON, &[]).await?.get(0);
+    loop {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let horizon: i64 = prepared::one(client, apply::HORIZON, &[]).await?.get(0);
+        if horizon > newest || Instant::now() >= deadline {
+            return Ok(horizon);
+        }
     }
-    Ok(horizon)
 }
 
+/// A page of changes after `since`, read below the horizon once it has passed every
+/// write committed before the pull began, so that a station that pulls right after
+/// another one pushed sees that push. The first statement reads the horizon, the newest
+/// version and the page at once; only when a write still running keeps the horizon
+/// under the newest version does the pull wait (`wait_for_horizon`) and read again. A
+/// write that runs past `HORIZON_WAIT` no longer holds pulls back: they answer what is
+/// below the horizon.
 pub async fn pull(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Query(q): Query<PullQuery>,
-) -> ApiResult<Json<PullResponse>> {
+) -> ApiResult<Json<PullPage>> {
     if caller.role == ServerRole::Student {
         return Err(ApiError::forbidden(
             "students see their copies on the portal, not through sync",
@@ -395,24 +448,44 @@ pub async fn pull(
     }
     let limit = q.limit.unwrap_or(500).clamp(1, 5000);
     let client = state.pool.get().await?;
-    let horizon = horizon_past_newest(&client, q.since).await?;
-    let rows = prepared::all(
-        &client,
-        &format!(
-            "SELECT {} FROM entity WHERE version > $1 AND version < $3 ORDER BY version LIMIT $2",
-            apply::ENTITY_COLUMNS
-        ),
-        &[&q.since, &(limit + 1), &horizon],
-    )
-    .await?;
+    let first_page = format!(
+        "WITH h AS (SELECT (SELECT COALESCE(MAX(version), 0) FROM entity) AS newest, \
+           ({}) AS horizon) \
+         SELECT h.newest, h.horizon, p.* FROM h LEFT JOIN LATERAL \
+           (SELECT {PAGE_COLUMNS} FROM entity \
+            WHERE version > $1 AND version < h.horizon ORDER BY version LIMIT $2) p ON TRUE",
+        apply::HORIZON
+    );
+    let first = prepared::all(&client, &first_page, &[&q.since, &(limit + 1)]).await?;
+    let newest: i64 = first[0].get(0);
+    let horizon: i64 = first[0].get(1);
+    let (rows, at) = if horizon <= newest && newest > q.since {
+        let horizon = wait_for_horizon(&client, newest).await?;
+        let rows = prepared::all(
+            &client,
+            &format!(
+                "SELECT {PAGE_COLUMNS} FROM entity \
+                 WHERE version > $1 AND version < $3 ORDER BY version LIMIT $2"
+            ),
+            &[&q.since, &(limit + 1), &horizon],
+        )
+        .await?;
+        (rows, 0)
+    } else {
+        let found = first
+            .into_iter()
+            .filter(|r| r.get::<_, Option<&str>>(2).is_some())
+            .collect();
+        (found, 2)
+    };
     let more = rows.len() as i64 > limit;
-    let entities: Vec<Entity> = rows
+    let entities = rows
         .iter()
         .take(limit as usize)
-        .map(row_to_entity)
-        .collect();
+        .map(|r| PulledEntity::from_row(r, at))
+        .collect::<ApiResult<Vec<_>>>()?;
     let next = entities.last().map_or(q.since, |e| e.version);
-    Ok(Json(PullResponse {
+    Ok(Json(PullPage {
         server_epoch: state.epoch(),
         entities,
         next,
