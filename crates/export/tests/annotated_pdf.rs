@@ -6,8 +6,9 @@
 
 use korrigo_core::grading::annotation::{Pt, StampKind, StrokePt};
 use korrigo_core::grading::{Bareme, NewAnnotation, Points, Shape};
+use korrigo_core::media::MediaStore;
 use korrigo_core::model::{anonymous_code, PageSource};
-use korrigo_core::store::{NewExam, NewStudent, Store, Writer};
+use korrigo_core::store::{ExportedCopy, NewExam, NewStudent, Store, Writer};
 use korrigo_core::ErrorCode;
 use korrigo_export::pdf::{export_copy, export_exam, ExamPdfRequest, PdfOptions};
 use korrigo_fixtures::{BatchSpec, CopySpec, Encoding, Mode};
@@ -249,6 +250,17 @@ fn every_shape() -> Vec<Shape> {
             delta: Points::from_quarters(-2),
         },
     ]
+}
+
+/// The exports logged for upload, oldest first.
+fn exported_changes(store: &Store) -> Vec<ExportedCopy> {
+    store
+        .outbox_pending()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.name == ExportedCopy::CHANGE)
+        .map(|e| serde_json::from_value(e.args).unwrap())
+        .collect()
 }
 
 fn pdfium() -> &'static Pdfium {
@@ -566,6 +578,22 @@ fn an_exam_exports_one_file_per_student_and_a_combined_file() {
         ["DUPONT_Zoé.pdf", "MARTIN_Élodie.pdf", "N_DIAYE_Awa.pdf"]
     );
     assert_eq!(summary.files.len(), 3);
+    // Each copy's file is kept in the media store and logged for upload to the server.
+    let recorded = exported_changes(&c.store);
+    assert_eq!(recorded.len(), 3);
+    for f in &summary.files {
+        let sha = MediaStore::digest_file(&f.path).unwrap();
+        let copy = f.copy_id.as_deref().unwrap();
+        assert!(
+            recorded.iter().any(|e| e.copy_id == copy
+                && e.sha256 == sha
+                && !e.anonymous
+                && e.pages as usize == f.pages
+                && e.bytes == f.bytes),
+            "{copy}: {recorded:?}"
+        );
+        assert!(c.store.media().path_of(&sha, "pdf").exists());
+    }
     let all = summary.combined.unwrap();
     assert_eq!(all.pages, 15);
     qpdf_check(&combined);
@@ -618,4 +646,11 @@ fn an_exam_exports_one_file_per_student_and_a_combined_file() {
     let err = export_exam(&c.store, &cancelled, &|_, _| {}, &AtomicBool::new(true)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Cancelled);
     assert_eq!(std::fs::read_dir(&again).unwrap().count(), 0);
+    let recorded = exported_changes(&c.store);
+    assert_eq!(
+        recorded.len(),
+        6,
+        "named and anonymous, none of the cancelled export"
+    );
+    assert_eq!(recorded.iter().filter(|e| e.anonymous).count(), 3);
 }

@@ -17,6 +17,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0002_versions_by_transaction.sql",
         include_str!("../../../migrations/server/0002_versions_by_transaction.sql"),
     ),
+    (
+        3,
+        "0003_copy_exports.sql",
+        include_str!("../../../migrations/server/0003_copy_exports.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i32 {

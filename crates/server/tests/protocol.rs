@@ -539,3 +539,122 @@ async fn a_copy_held_by_one_teacher_is_not_free_for_another_on_the_same_station(
     c.server.stop().await;
     c.db.drop_now().await;
 }
+
+fn sha_of(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Uploads `bytes` whole as one PDF; returns its sha256.
+async fn upload_pdf(server: &impl Endpoint, token: &str, bytes: &[u8]) -> String {
+    let sha = sha_of(bytes);
+    let r = reqwest::Client::new()
+        .put(server.url(&format!(
+            "/api/v1/media/{sha}?offset=0&total={}",
+            bytes.len()
+        )))
+        .bearer_auth(token)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    sha
+}
+
+fn exported(seq: i64, copy: &str, sha: &str, anonymous: bool) -> korrigo_core::sync::Mutation {
+    class::mutation(
+        seq,
+        "copy.exported",
+        copy,
+        serde_json::json!({ "copy_id": copy, "sha256": sha, "pages": 4, "bytes": 120,
+                            "anonymous": anonymous }),
+    )
+}
+
+#[tokio::test]
+async fn an_exported_copy_is_recorded_once_its_pdf_is_uploaded_and_only_by_its_grader() {
+    let c = class().await;
+    add_account(&c.db, "olga", ServerRole::Operator).await;
+    let olga = login(&c.server, "olga", Some("st-o")).await.token;
+    let pdf = b"%PDF-1.7\n% the annotated copy c1\n%%EOF\n";
+    let sha = sha_of(pdf);
+    let (_, r) = push(
+        &c.server,
+        &c.a,
+        "st-a",
+        None,
+        vec![
+            class::lease("lease.take", 1, "c1", "anne", "st-a", 1),
+            exported(2, "c1", &sha, false),
+        ],
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied", "rejected"], "{r}");
+    assert_eq!(r["outcomes"][1]["code"], "validation");
+    assert!(
+        r["outcomes"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("was not uploaded"),
+        "{r}"
+    );
+    assert_eq!(upload_pdf(&c.server, &c.a, pdf).await, sha);
+    let (_, r) = push(
+        &c.server,
+        &c.a,
+        "st-a",
+        None,
+        vec![exported(3, "c1", &sha, false)],
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied"], "{r}");
+    let row = c
+        .db
+        .client()
+        .await
+        .query_one(
+            "SELECT sha256, pages, station_id, account FROM copy_export WHERE copy_id = 'c1' AND NOT anonymous",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (row.get::<_, String>(0), row.get::<_, i32>(1)),
+        (sha.clone(), 4)
+    );
+    assert_eq!(
+        (row.get::<_, String>(2), row.get::<_, String>(3)),
+        ("st-a".to_string(), "anne".to_string())
+    );
+    // Another teacher cannot attach a PDF to a copy she does not grade, nor an operator.
+    for (token, station) in [(&c.b, "st-b"), (&olga, "st-o")] {
+        let (_, r) = push(
+            &c.server,
+            token,
+            station,
+            None,
+            vec![exported(1, "c1", &sha, true)],
+        )
+        .await;
+        assert_eq!(statuses(&r), ["rejected"], "{r}");
+        assert_eq!(r["outcomes"][0]["code"], "unauthorized", "{r}");
+    }
+    // The admin may, for any copy; a later export replaces the earlier one.
+    let (_, r) = push(
+        &c.server,
+        &c.admin,
+        "st-admin",
+        None,
+        vec![exported(3, "c2", &sha, true), exported(4, "c2", &sha, true)],
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied", "applied"], "{r}");
+    assert_eq!(
+        count(&c.db, "SELECT count(*) FROM copy_export").await,
+        2,
+        "one named export of c1, one anonymous of c2"
+    );
+    c.server.stop().await;
+    c.db.drop_now().await;
+}

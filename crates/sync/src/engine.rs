@@ -8,7 +8,7 @@
 //! last error and left for the next try; nothing is dropped.
 
 use crate::client::Client;
-use crate::media::{download_missing, sources_of, upload_missing};
+use crate::media::{download_missing, upload_missing, uploads_of};
 use korrigo_core::error::{Error, Result};
 use korrigo_core::store::Store;
 use korrigo_core::sync::{PushRequest, PROTOCOL_VERSION};
@@ -91,7 +91,7 @@ fn push(store: &mut Store, client: &Client, report: &mut SyncReport) -> Result<b
         if batch.is_empty() {
             return Ok(true);
         }
-        report.uploaded += upload_missing(store, client, &sources_of(&batch))?;
+        report.uploaded += upload_missing(store, client, &uploads_of(&batch))?;
         let known = store.server_epoch()?;
         let first = batch[0].seq;
         let request = PushRequest {

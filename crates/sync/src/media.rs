@@ -1,4 +1,5 @@
-//! Moving source PDFs between the station's media store and the server, by sha256:
+//! Moving PDFs between the station's media store and the server, by sha256 (the scans,
+//! up and down; the exported copies, up):
 //! uploads in chunks of 4 MiB that resume from what the server already holds, and
 //! downloads checked against their name before they enter the media store.
 //!
@@ -9,7 +10,7 @@
 use crate::client::Client;
 use korrigo_core::error::{Error, Result};
 use korrigo_core::media::MediaStore;
-use korrigo_core::store::Store;
+use korrigo_core::store::{ExportedCopy, Store};
 use korrigo_core::sync::{Mutation, StructureState};
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -17,10 +18,17 @@ use std::io::{Read, Seek, SeekFrom};
 
 pub const CHUNK: usize = 4 << 20;
 
-/// The source PDFs the copies in these mutations' states are cut from.
-pub fn sources_of(mutations: &[Mutation]) -> Vec<String> {
+/// The files these mutations need on the server before they are pushed: the source
+/// PDFs the copies in their states are cut from, and the exported copies they record.
+pub fn uploads_of(mutations: &[Mutation]) -> Vec<String> {
     let mut shas = BTreeSet::new();
     for m in mutations {
+        if m.name == ExportedCopy::CHANGE {
+            if let Ok(e) = serde_json::from_value::<ExportedCopy>(m.args.clone()) {
+                shas.insert(e.sha256);
+            }
+            continue;
+        }
         let Some(state) = &m.state else { continue };
         let Ok(state) = serde_json::from_value::<StructureState>(state.clone()) else {
             continue;
@@ -52,7 +60,7 @@ fn upload(store: &Store, client: &Client, sha: &str, mut offset: u64) -> Result<
     let path = store.media().path_of(sha, "pdf");
     let mut file = File::open(&path).map_err(|e| {
         Error::not_found(format!(
-            "source PDF {sha} is not in this station's media store ({}): {e}",
+            "PDF {sha} is not in this station's media store ({}): {e}",
             path.display()
         ))
     })?;

@@ -124,6 +124,10 @@ fn a_class_set_up_on_the_admin_station_is_graded_on_a_teacher_station_and_comes_
             .unwrap();
     }
     anne.store.finalize(c1, t1).unwrap();
+    // The graded copy's annotated PDF goes up with the grades.
+    let pdf = anne.dir.path().join("c1.pdf");
+    korrigo_export::pdf::export_copy(&anne.store, c1, Default::default(), &pdf).unwrap();
+    let pdf_sha = korrigo_core::media::MediaStore::digest_file(&pdf).unwrap();
     let t2 = anne.lease(c2, 30);
     anne.set(c2, t2, "q1", 1.0);
     let grade = anne.store.grade(c1).unwrap();
@@ -131,6 +135,14 @@ fn a_class_set_up_on_the_admin_station_is_graded_on_a_teacher_station_and_comes_
     let report = anne.sync();
     assert_eq!((report.pushed, report.applied), (made, made), "{report:?}");
     assert_eq!((report.conflicts, report.rejected), (0, 0));
+    assert_eq!(report.uploaded, 1, "the exported copy goes up");
+    assert_eq!(
+        server.count(&format!(
+            "SELECT COUNT(*) FROM copy_export e JOIN media m ON m.sha256 = e.sha256 \
+             WHERE e.copy_id = '{c1}' AND e.sha256 = '{pdf_sha}' AND m.complete AND NOT e.anonymous"
+        )),
+        1
+    );
 
     // Everything comes back to the admin's station.
     admin.sync();

@@ -4,7 +4,8 @@
 //!
 //! Files are written to a temp path and renamed; an exam export stages every file in a
 //! hidden folder and moves them in only once all are made, so a failure or a cancel
-//! leaves nothing behind.
+//! leaves nothing behind. Each copy's file, once in place, is recorded for upload to the
+//! central server (`Store::record_export`).
 
 mod annots;
 mod anonymous;
@@ -57,6 +58,7 @@ pub fn export_copy(
     let pages = pdf.page_count();
     let bytes = pdf.finish()?;
     write_file_atomically(out, &bytes)?;
+    store.record_export(&copy.id, out, pages, options.anonymous)?;
     Ok(PdfFile {
         copy_id: Some(copy.id),
         path: out.to_path_buf(),
@@ -164,6 +166,11 @@ pub fn export_exam(
         _ => None,
     };
     staging.publish(&files)?;
+    for f in &files {
+        if let Some(copy_id) = &f.copy_id {
+            store.record_export(copy_id, &f.path, f.pages, req.options.anonymous)?;
+        }
+    }
     progress(copies.len(), copies.len());
     Ok(ExamPdfSummary {
         files,

@@ -1,5 +1,6 @@
 //! What rules look up before they write: the copy and its exam, the lease that guards a
-//! copy, and whether the entity moved on since the station last saw it.
+//! copy, whether a PDF is on the server, and whether the entity moved on since the
+//! station last saw it.
 
 use super::db::Db;
 use super::entities::get;
@@ -40,6 +41,14 @@ pub async fn exam(tx: &Db<'_, '_>, exam_id: &str) -> Step<(Entity, ExamState)> {
     })?;
     let state = body(&e)?;
     Ok((e, state))
+}
+
+/// Whether the PDF named by `sha256` is complete in the server's media store.
+pub async fn media_complete(tx: &Db<'_, '_>, sha256: &str) -> Step<bool> {
+    Ok(tx
+        .query_opt("SELECT complete FROM media WHERE sha256 = $1", &[&sha256])
+        .await?
+        .is_some_and(|r| r.get(0)))
 }
 
 pub async fn lease(tx: &Db<'_, '_>, copy_id: &str) -> Step<Option<(Entity, LeaseRecord)>> {

@@ -9,6 +9,7 @@
 
 mod db;
 mod entities;
+mod exports;
 mod grading;
 pub mod leases;
 mod lookup;
@@ -138,6 +139,7 @@ async fn run(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Entity>> 
             structure::apply(tx, ctx, m).await
         }
         "copy.finalize" => grading::finalize(tx, ctx, m).await,
+        "copy.exported" => exports::record(tx, ctx, m).await,
         "score.set" => grading::score(tx, ctx, m).await,
         "appreciation.set" => grading::appreciation(tx, ctx, m).await,
         "annotation.put" | "annotation.delete" => grading::annotation(tx, ctx, m).await,

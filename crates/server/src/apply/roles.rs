@@ -14,8 +14,8 @@ fn allowed(name: &str) -> &'static [ServerRole] {
             &[Admin, Operator, Teacher]
         }
         "score.set" | "appreciation.set" | "annotation.put" | "annotation.delete"
-        | "lease.take" | "lease.renew" | "lease.release" | "copy.finalize" | "comment.add"
-        | "comment.delete" => &[Admin, Teacher],
+        | "lease.take" | "lease.renew" | "lease.release" | "copy.finalize" | "copy.exported"
+        | "comment.add" | "comment.delete" => &[Admin, Teacher],
         "exam.anonymous" | "dispatch.run" | "lease.force_release" | "copy.reopen" | "user.set" => {
             &[Admin]
         }

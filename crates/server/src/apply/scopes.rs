@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 fn copy_of(m: &Mutation) -> Option<&str> {
     match m.name.as_str() {
         "score.set" | "appreciation.set" | "annotation.put" | "annotation.delete"
-        | "copy.finalize" | "lease.take" | "lease.renew" | "lease.release" => {
+        | "copy.finalize" | "copy.exported" | "lease.take" | "lease.renew" | "lease.release" => {
             m.args.get("copy_id").and_then(Value::as_str)
         }
         "lease.force_release" => m

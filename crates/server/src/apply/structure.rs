@@ -61,14 +61,7 @@ pub async fn apply(tx: &Db<'_, '_>, ctx: &Ctx<'_>, m: &Mutation) -> Step<Vec<Ent
     for c in &state.copies {
         lookup::exam(tx, &c.exam_id).await?;
         for p in &c.pages {
-            let complete: Option<bool> = tx
-                .query_opt(
-                    "SELECT complete FROM media WHERE sha256 = $1",
-                    &[&p.source.sha256],
-                )
-                .await?
-                .map(|r| r.get(0));
-            if complete != Some(true) {
+            if !lookup::media_complete(tx, &p.source.sha256).await? {
                 return Err(Fail::rejected(
                     ErrorCode::Validation,
                     format!(

@@ -1,5 +1,6 @@
-//! Scans by content: uploaded once by sha256, in chunks that resume where the last one
-//! stopped, verified against their name when complete, then downloaded by stations.
+//! PDFs by content (the scans, and the annotated copies stations export): uploaded once
+//! by sha256, in chunks that resume where the last one stopped, verified against their
+//! name when complete, then downloaded by stations.
 //!
 //! Invariant: a file appears under its final name only complete and verified; a partial
 //! upload lives in `<sha256>.part` and a mismatching one is dropped whole.
@@ -99,7 +100,7 @@ pub async fn upload(
     check_sha(&sha)?;
     caller.require(
         &[ServerRole::Admin, ServerRole::Teacher, ServerRole::Operator],
-        "upload scans",
+        "upload PDFs",
     )?;
     let (final_path, part_path) = paths(&state, &sha);
     let client = state.pool.get().await?;
@@ -127,7 +128,7 @@ pub async fn upload(
     }
     if known_total != total {
         return Err(ApiError::validation(format!(
-            "scan {sha} is {known_total} bytes long, not {total}"
+            "PDF {sha} is {known_total} bytes long, not {total}"
         )));
     }
     if q.offset != received {
@@ -135,11 +136,11 @@ pub async fn upload(
     }
     if received + body.len() as u64 > q.total {
         return Err(ApiError::validation(format!(
-            "this chunk runs past the {} bytes of scan {sha}",
+            "this chunk runs past the {} bytes of PDF {sha}",
             q.total
         )));
     }
-    let io = |e: std::io::Error| ApiError::internal(format!("cannot store scan {sha}: {e}"));
+    let io = |e: std::io::Error| ApiError::internal(format!("cannot store PDF {sha}: {e}"));
     tokio::fs::create_dir_all(part_path.parent().expect("media paths have a parent"))
         .await
         .map_err(io)?;
@@ -188,7 +189,7 @@ pub async fn upload(
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::CorruptInput,
-            format!("the uploaded scan's sha256 is {digest}, not {sha}: upload it again"),
+            format!("the uploaded PDF's sha256 is {digest}, not {sha}: upload it again"),
         ));
     }
     tokio::fs::rename(&part_path, &final_path)
@@ -215,20 +216,20 @@ pub async fn download(
     check_sha(&sha)?;
     caller.require(
         &[ServerRole::Admin, ServerRole::Teacher, ServerRole::Operator],
-        "download scans",
+        "download PDFs",
     )?;
     match read_status(&state, &sha).await? {
         Some((s, _)) if s.complete => {}
         _ => {
             return Err(ApiError::not_found(format!(
-                "scan {sha} is not on the server"
+                "PDF {sha} is not on the server"
             )))
         }
     }
     let (final_path, _) = paths(&state, &sha);
     let bytes = tokio::fs::read(&final_path)
         .await
-        .map_err(|e| ApiError::internal(format!("cannot read scan {sha}: {e}")))?;
+        .map_err(|e| ApiError::internal(format!("cannot read PDF {sha}: {e}")))?;
     let client = state.pool.get().await?;
     audit::record(
         &**client,

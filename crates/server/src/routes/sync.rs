@@ -169,12 +169,11 @@ async fn apply_group(
     };
     let cache = Cache::default();
     let graded: Vec<String> = scopes.graded.iter().cloned().collect();
-    // Pipelined: the prefetch runs once the locks are held.
-    let db = Db::new(&tx, &cache);
-    tokio::try_join!(
-        scopes.lock(&tx, &exam_of),
-        apply::prefetch_copies(&db, &graded)
-    )?;
+    // The prefetch waits for the locks: sent alongside them, it could reach PostgreSQL
+    // first (say, while the lock statement is still being prepared) and read what
+    // another run is about to change.
+    scopes.lock(&tx, &exam_of).await?;
+    apply::prefetch_copies(&Db::new(&tx, &cache), &graded).await?;
     let ctx = Ctx {
         login: &caller.login,
         role: caller.role,

@@ -64,6 +64,8 @@ impl PendingKeys {
                 self.insert(EntityKind::Copy, s("into"));
                 self.insert(EntityKind::Copy, s("from"));
             }
+            // An export changes no entity the station pulls.
+            "copy.exported" => {}
             n if n.starts_with("copy.") => self.insert(EntityKind::Copy, target),
             "import" => {
                 for id in args
