@@ -540,28 +540,6 @@ async fn a_copy_held_by_one_teacher_is_not_free_for_another_on_the_same_station(
     c.db.drop_now().await;
 }
 
-fn sha_of(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
-}
-
-/// Uploads `bytes` whole as one PDF; returns its sha256.
-async fn upload_pdf(server: &impl Endpoint, token: &str, bytes: &[u8]) -> String {
-    let sha = sha_of(bytes);
-    let r = reqwest::Client::new()
-        .put(server.url(&format!(
-            "/api/v1/media/{sha}?offset=0&total={}",
-            bytes.len()
-        )))
-        .bearer_auth(token)
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    sha
-}
-
 fn exported(seq: i64, copy: &str, sha: &str, anonymous: bool) -> korrigo_core::sync::Mutation {
     class::mutation(
         seq,

@@ -376,10 +376,18 @@ pub mod class {
 
 /// Uploads the class's scan in two chunks.
 pub async fn upload_scan(server: &impl Endpoint, token: &str) {
-    let sha = class::scan_sha();
-    let total = class::SCAN.len();
+    assert_eq!(
+        upload_pdf(server, token, class::SCAN).await,
+        class::scan_sha()
+    );
+}
+
+/// Uploads `bytes` as one PDF in two chunks; returns its sha256.
+pub async fn upload_pdf(server: &impl Endpoint, token: &str, bytes: &[u8]) -> String {
+    let sha = sha_of(bytes);
+    let total = bytes.len();
     let half = total / 2;
-    for (offset, chunk) in [(0, &class::SCAN[..half]), (half, &class::SCAN[half..])] {
+    for (offset, chunk) in [(0, &bytes[..half]), (half, &bytes[half..])] {
         let r = reqwest::Client::new()
             .put(server.url(&format!(
                 "/api/v1/media/{sha}?offset={offset}&total={total}"
@@ -391,6 +399,12 @@ pub async fn upload_scan(server: &impl Endpoint, token: &str) {
             .unwrap();
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     }
+    sha
+}
+
+pub fn sha_of(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// Uploads the class's scan and pushes, from the admin's station, exam `e1` with
