@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use serde_json::value::RawValue;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use tokio_postgres::types::ToSql;
@@ -414,6 +414,26 @@ const HORIZON_WAIT: Duration = Duration::from_secs(2);
 
 const PAGE_COLUMNS: &str = "kind, key, exam_id, version, deleted, station_id, body::text";
 
+/// The horizon, the newest version and the page below the horizon, in one statement.
+static FIRST_PAGE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH h AS (SELECT (SELECT COALESCE(MAX(version), 0) FROM entity) AS newest, \
+           ({}) AS horizon) \
+         SELECT h.newest, h.horizon, p.* FROM h LEFT JOIN LATERAL \
+           (SELECT {PAGE_COLUMNS} FROM entity \
+            WHERE version > $1 AND version < h.horizon ORDER BY version LIMIT $2) p ON TRUE",
+        apply::HORIZON
+    )
+});
+
+/// The page below a horizon given as `$3`.
+static PAGE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {PAGE_COLUMNS} FROM entity \
+         WHERE version > $1 AND version < $3 ORDER BY version LIMIT $2"
+    )
+});
+
 /// Waits until the horizon (see `apply::HORIZON`) passes `newest`, or `HORIZON_WAIT`
 /// passed. It keeps its connection: given back to the pool, it would queue again
 /// behind every request waiting for one, for far longer than the writes take.
@@ -447,28 +467,12 @@ pub async fn pull(
     }
     let limit = q.limit.unwrap_or(500).clamp(1, 5000);
     let client = state.pool.get().await?;
-    let first_page = format!(
-        "WITH h AS (SELECT (SELECT COALESCE(MAX(version), 0) FROM entity) AS newest, \
-           ({}) AS horizon) \
-         SELECT h.newest, h.horizon, p.* FROM h LEFT JOIN LATERAL \
-           (SELECT {PAGE_COLUMNS} FROM entity \
-            WHERE version > $1 AND version < h.horizon ORDER BY version LIMIT $2) p ON TRUE",
-        apply::HORIZON
-    );
-    let first = prepared::all(&client, &first_page, &[&q.since, &(limit + 1)]).await?;
+    let first = prepared::all(&client, &FIRST_PAGE, &[&q.since, &(limit + 1)]).await?;
     let newest: i64 = first[0].get(0);
     let horizon: i64 = first[0].get(1);
     let (rows, at) = if horizon <= newest && newest > q.since {
         let horizon = wait_for_horizon(&client, newest).await?;
-        let rows = prepared::all(
-            &client,
-            &format!(
-                "SELECT {PAGE_COLUMNS} FROM entity \
-                 WHERE version > $1 AND version < $3 ORDER BY version LIMIT $2"
-            ),
-            &[&q.since, &(limit + 1), &horizon],
-        )
-        .await?;
+        let rows = prepared::all(&client, &PAGE, &[&q.since, &(limit + 1), &horizon]).await?;
         (rows, 0)
     } else {
         let found = first
